@@ -1,0 +1,21 @@
+/**
+ * The Driftless GitOps engine: a plain TypeScript library (no Backstage
+ * imports) that the backend plugin and the `driftless` CLI build on.
+ *
+ * @packageDocumentation
+ */
+
+export * from './cluster/types';
+export { readKubeconfigServer } from './cluster/kubeconfig';
+export {
+  ExternalToolNotFoundError,
+  locateExecutable,
+  probeExternalTool,
+} from './tools/externalTools';
+export type {
+  ExternalToolLocation,
+  ExternalToolName,
+  ExternalToolProbe,
+} from './tools/externalTools';
+export { runTool, ToolRunError } from './tools/runTool';
+export type { RunToolOptions, RunToolResult } from './tools/runTool';

@@ -1,0 +1,1 @@
+export { ControllerStatusCard } from './ControllerStatusCard';

@@ -1,0 +1,2 @@
+export { GitOpsPage } from './GitOpsPage';
+export { GitOpsPageContent } from './GitOpsPageContent';

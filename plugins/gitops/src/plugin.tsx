@@ -1,0 +1,64 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { RiGitBranchLine } from '@remixicon/react';
+import { gitopsApiRef } from './api/GitOpsApi';
+import { GitOpsClient } from './api/GitOpsClient';
+import { rootRouteRef } from './routes';
+
+/** The GitOps REST API client. */
+export const gitopsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: gitopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new GitOpsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The fleet page at `/gitops`. */
+export const gitopsPage = PageBlueprint.make({
+  params: {
+    path: '/gitops',
+    title: 'GitOps',
+    icon: <RiGitBranchLine />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/GitOpsPage').then(m => <m.GitOpsPageContent />),
+  },
+});
+
+/**
+ * The GitOps tab on components and systems. It also renders for entities
+ * without GitOps annotations, to tell their owners which one to add.
+ */
+export const gitopsEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/gitops',
+    title: 'GitOps',
+    filter: { kind: { $in: ['component', 'system'] } },
+    loader: () =>
+      import('./components/EntityGitOpsContent').then(m => (
+        <m.EntityGitOpsContent />
+      )),
+  },
+});
+
+/**
+ * The Driftless GitOps plugin for the new frontend system.
+ *
+ * @public
+ */
+export const gitopsFrontendPlugin = createFrontendPlugin({
+  pluginId: 'gitops',
+  title: 'GitOps',
+  icon: <RiGitBranchLine />,
+  info: { packageJson: () => import('../package.json') },
+  extensions: [gitopsApi, gitopsPage, gitopsEntityContent],
+  routes: { root: rootRouteRef },
+});
