@@ -15,6 +15,7 @@ import {
   clustersResponse,
   healthResponse,
   plainEntity,
+  unauthenticatedClustersResponse,
 } from './__testUtils__/fixtures';
 import gitopsFrontendPluginFromIndex from './index';
 import { gitopsEntityContent, gitopsFrontendPlugin } from './plugin';
@@ -49,17 +50,7 @@ describe('new frontend system plugin', () => {
     server.use(
       http.get('*/api/gitops/health', () => HttpResponse.json(healthResponse)),
       http.get('*/api/gitops/clusters', () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'AuthenticationError',
-              message: 'Missing credentials',
-            },
-            request: { method: 'GET', url: '/api/gitops/clusters' },
-            response: { statusCode: 401 },
-          },
-          { status: 401 },
-        ),
+        HttpResponse.json(unauthenticatedClustersResponse, { status: 401 }),
       ),
     );
     renderTestApp({

@@ -52,3 +52,10 @@ export const clustersResponse: ListClustersResponse = {
     },
   ],
 };
+
+/** What the backend's error middleware sends for a request without credentials. */
+export const unauthenticatedClustersResponse = {
+  error: { name: 'AuthenticationError', message: 'Missing credentials' },
+  request: { method: 'GET', url: '/api/gitops/clusters' },
+  response: { statusCode: 401 },
+};

@@ -1,6 +1,7 @@
 import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { unauthenticatedClustersResponse } from '../__testUtils__/fixtures';
 import { GitOpsClient } from './GitOpsClient';
 
 const baseUrl = 'http://backstage.test/api/gitops';
@@ -32,17 +33,7 @@ describe('GitOpsClient', () => {
   it('throws a ResponseError carrying the backend error', async () => {
     server.use(
       http.get(`${baseUrl}/clusters`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'AuthenticationError',
-              message: 'Missing credentials',
-            },
-            request: { method: 'GET', url: '/api/gitops/clusters' },
-            response: { statusCode: 401 },
-          },
-          { status: 401 },
-        ),
+        HttpResponse.json(unauthenticatedClustersResponse, { status: 401 }),
       ),
     );
     await expect(client.listClusters()).rejects.toMatchObject({
