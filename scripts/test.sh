@@ -10,6 +10,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+STARTED=$SECONDS
 bash scripts/bootstrap.sh || {
   echo "0 passed, 1 failed, 0 skipped (bootstrap failed)"
   exit 1
@@ -32,7 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-section() { printf '\n=== %s\n' "$*"; }
+section() { printf '\n=== %s (at %ss)\n' "$*" "$((SECONDS - STARTED))"; }
 check() {
   local name="$1"
   shift
