@@ -1,7 +1,7 @@
 # Source me, then: postgres_start <dir> / postgres_stop.
 # A private PostgreSQL server for tests: its own data directory, socket and
 # port, trust auth on loopback only, run as a non-root user (PostgreSQL refuses
-# root). Touches no system cluster. Sets POSTGRES_URL.
+# root). Touches no system cluster. Sets POSTGRES_URL and POSTGRES_MAJOR.
 
 postgres_bindir() {
   local version
@@ -49,7 +49,8 @@ postgres_start() {
   POSTGRES_DIR="$dir"
   POSTGRES_BINDIR="$bindir"
   POSTGRES_URL="postgresql://postgres@127.0.0.1:$port"
-  export POSTGRES_URL
+  POSTGRES_MAJOR="$(basename "$(dirname "$bindir")")"
+  export POSTGRES_URL POSTGRES_MAJOR
   echo "[postgres] $("$bindir/postgres" --version) on 127.0.0.1:$port (data in $dir)"
 }
 

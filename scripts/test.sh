@@ -51,7 +51,9 @@ check "formatting (prettier)" yarn prettier --check --loglevel warn .
 
 section "unit and integration tests (Jest; SQLite and PostgreSQL)"
 if postgres_start "$WORK/postgres"; then
-  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$POSTGRES_URL"
+  # Backstage's TestDatabases reads one variable per major version.
+  export "BACKSTAGE_TEST_DATABASE_POSTGRES${POSTGRES_MAJOR}_CONNECTION_STRING=$POSTGRES_URL"
+  export DRIFTLESS_TEST_POSTGRES_ID="POSTGRES_${POSTGRES_MAJOR}"
 else
   printf '%s\tfailed\n' "start PostgreSQL" >> "$CHECKS"
 fi

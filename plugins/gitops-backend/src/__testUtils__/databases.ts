@@ -3,15 +3,23 @@ import {
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
 
+/**
+ * The PostgreSQL version under test: the one `npm test` started (it sets
+ * DRIFTLESS_TEST_POSTGRES_ID from the installed server), else 15, the version
+ * production runs.
+ */
+const POSTGRES_ID = (process.env.DRIFTLESS_TEST_POSTGRES_ID ??
+  'POSTGRES_15') as TestDatabaseId;
+
 /** The databases Driftless supports: the embedded default and production's. */
 export const SUPPORTED_DATABASE_IDS: TestDatabaseId[] = [
   'SQLITE_3',
-  'POSTGRES_15',
+  POSTGRES_ID,
 ];
 
 /**
  * TestDatabases for every supported database. PostgreSQL comes from
- * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING, which `npm test`
+ * BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING, which `npm test`
  * sets after starting a private server. When DRIFTLESS_REQUIRE_POSTGRES is
  * set (as `npm test` does), a missing server fails the run instead of
  * quietly testing SQLite alone.
@@ -23,10 +31,14 @@ export function createTestDatabases(): TestDatabases {
   });
   if (
     process.env.DRIFTLESS_REQUIRE_POSTGRES &&
-    !databases.supports('POSTGRES_15')
+    !databases.supports(POSTGRES_ID)
   ) {
+    const variable = `BACKSTAGE_TEST_DATABASE_${POSTGRES_ID.replace(
+      '_',
+      '',
+    )}_CONNECTION_STRING`;
     throw new Error(
-      'DRIFTLESS_REQUIRE_POSTGRES is set but BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not: start PostgreSQL 15 (scripts/test.sh does) or unset it',
+      `DRIFTLESS_REQUIRE_POSTGRES is set but ${variable} is not: start PostgreSQL (scripts/test.sh does) or unset DRIFTLESS_REQUIRE_POSTGRES`,
     );
   }
   return databases;
