@@ -2,27 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run } from './index';
+import { runCli } from './__testUtils__/runCli';
 
 const packageVersion = require('../package.json').version as string;
 
-async function runCaptured(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(['node', 'driftless', ...args], {
-    out: text => {
-      stdout += text;
-    },
-    err: text => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
-
 describe('driftless CLI', () => {
   it('prints help listing its commands', async () => {
-    const result = await runCaptured('--help');
+    const result = await runCli('--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: driftless [options] [command]');
     expect(result.stdout).toContain('doctor');
@@ -30,20 +16,20 @@ describe('driftless CLI', () => {
   });
 
   it('prints the package version', async () => {
-    const result = await runCaptured('--version');
+    const result = await runCli('--version');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(packageVersion);
   });
 
   it('rejects an unknown command with a hint and exit code 1', async () => {
-    const result = await runCaptured('sink');
+    const result = await runCli('sink');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("unknown command 'sink'");
     expect(result.stderr).toContain('run driftless --help for usage');
   });
 
   it('doctor finds the real kubectl and helm', async () => {
-    const result = await runCaptured('doctor');
+    const result = await runCli('doctor');
     expect(result.stdout).toMatch(/^ok {7}kubectl v1\.\d+\.\d+/m);
     expect(result.stdout).toMatch(/^ok {7}helm v3\.\d+\.\d+/m);
     expect(result.code).toBe(0);
@@ -55,7 +41,7 @@ describe('driftless CLI', () => {
       const fakeHelm = join(dir, 'helm');
       await writeFile(fakeHelm, '#!/bin/sh\nexit 2\n');
       await chmod(fakeHelm, 0o755);
-      const result = await runCaptured('doctor', '--helm', fakeHelm);
+      const result = await runCli('doctor', '--helm', fakeHelm);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(`missing  helm: ${fakeHelm} version`);
       expect(result.stderr).toContain(

@@ -1,27 +1,19 @@
-import {
-  probeExternalTool,
-  type ExternalToolName,
-} from '@driftless/gitops-engine';
 import { Command } from 'commander';
+import { registerDoctor } from './commands/doctor';
+import { registerHealth } from './commands/health';
+import { registerRender } from './commands/render';
+import type { CommandContext } from './commands/types';
 
-/** Where the program writes; tests capture it instead of the process' streams. */
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const TOOLS: ExternalToolName[] = ['kubectl', 'kustomize', 'helm'];
+export type { Output } from './commands/types';
 
 /**
  * Builds the `driftless` command tree. Commands report their exit code through
  * `setExitCode` rather than exiting the process, so they can run in-process.
  */
-export function createProgram(options: {
-  version: string;
-  output: Output;
-  setExitCode: (code: number) => void;
-}): Command {
-  const { output, setExitCode } = options;
+export function createProgram(
+  options: CommandContext & { version: string },
+): Command {
+  const { output } = options;
   const program = new Command('driftless')
     .description(
       'Driftless GitOps engine on the command line: Argo CD-format Applications without Argo CD.',
@@ -34,43 +26,8 @@ export function createProgram(options: {
     .exitOverride()
     .showHelpAfterError('(run driftless --help for usage)');
 
-  program
-    .command('doctor')
-    .description(
-      'check the external tools rendering needs (kubectl, kustomize, helm) and print their versions',
-    )
-    .option('--kubectl <command>', 'kubectl to use (a name on PATH or a path)')
-    .option(
-      '--kustomize <command>',
-      'kustomize to use (a name on PATH or a path)',
-    )
-    .option('--helm <command>', 'helm to use (a name on PATH or a path)')
-    .action(async (flags: Partial<Record<ExternalToolName, string>>) => {
-      const probes = await Promise.all(
-        TOOLS.map(name =>
-          probeExternalTool(name, flags[name] ? { command: flags[name] } : {}),
-        ),
-      );
-      for (const probe of probes) {
-        if (probe.version) {
-          output.out(
-            `ok       ${probe.name} ${probe.version} (${probe.path})\n`,
-          );
-        } else {
-          output.out(`missing  ${probe.name}: ${probe.error}\n`);
-        }
-      }
-      // kustomize alone may be missing: `kubectl kustomize` renders the same.
-      const kubectlOk = probes.find(p => p.name === 'kubectl')?.version;
-      const helmOk = probes.find(p => p.name === 'helm')?.version;
-      if (!kubectlOk) {
-        output.err('kubectl is required to render Kustomize sources.\n');
-      }
-      if (!helmOk) {
-        output.err('helm is required to render Helm sources.\n');
-      }
-      setExitCode(kubectlOk && helmOk ? 0 : 1);
-    });
-
+  registerDoctor(program, options);
+  registerRender(program, options);
+  registerHealth(program, options);
   return program;
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './application';
 export * from './cluster/types';
 export { readKubeconfigServer } from './cluster/kubeconfig';
 export {
@@ -19,3 +20,6 @@ export type {
 } from './tools/externalTools';
 export { runTool, ToolRunError } from './tools/runTool';
 export type { RunToolOptions, RunToolResult } from './tools/runTool';
+export * from './render';
+export * from './git';
+export * from './health';

@@ -11,6 +11,13 @@ export interface RunToolOptions {
   maxOutputBytes?: number;
   /** Written to the child's stdin, which is otherwise closed. */
   input?: string;
+  /**
+   * Start the tool in its own process group and kill the whole group on
+   * timeout or overflow. Needed for tools that spawn helpers holding the
+   * output pipes open (git's remote helpers, ssh): killing only the tool would
+   * leave the run waiting for those pipes to close.
+   */
+  killProcessGroup?: boolean;
 }
 
 /** What a finished tool run printed. */
@@ -76,6 +83,7 @@ export function runTool(
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.killProcessGroup ?? false,
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -86,7 +94,15 @@ export function runTool(
     const fail = (error: ToolRunError) => {
       if (!failure) {
         failure = error;
-        child.kill('SIGKILL');
+        if (options.killProcessGroup && child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
+        } else {
+          child.kill('SIGKILL');
+        }
       }
     };
     const timer = setTimeout(() => {

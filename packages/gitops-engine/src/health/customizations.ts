@@ -1,0 +1,235 @@
+import { parse as parseYaml } from 'yaml';
+import { isRecord } from './objectFields';
+import { LuaHealthScript } from './lua/luaHealthScript';
+
+/**
+ * The `data` of Argo CD's `argocd-cm` ConfigMap, or the part of it that holds
+ * resource customizations: `resource.customizations` (YAML keyed by
+ * `group/Kind`, `Kind` for the core group, or a glob such as
+ * `*.crossplane.io/*`) and the split keys
+ * `resource.customizations.<type>.<group>_<Kind>`.
+ */
+export type ResourceCustomizationsConfig = Readonly<
+  Record<string, string | undefined>
+>;
+
+/** A configuration the customizations cannot be read from; the message names the key. */
+export class ResourceCustomizationsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResourceCustomizationsError';
+  }
+}
+
+const CUSTOMIZATIONS_KEY = 'resource.customizations';
+/** The customization types Argo CD accepts in split keys; the others belong to diff and actions. */
+const SPLIT_KEY_TYPES = new Set([
+  'health',
+  'useOpenLibs',
+  'actions',
+  'ignoreDifferences',
+  'ignoreResourceUpdates',
+  'knownTypeFields',
+]);
+
+interface HealthOverride {
+  script: string;
+  useOpenLibs: boolean;
+  /** Where the script was configured, for error messages. */
+  origin: string;
+}
+
+/** Go's strconv.ParseBool, which Argo CD uses for `useOpenLibs` split keys. */
+function parseGoBool(value: string, key: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new ResourceCustomizationsError(
+    `argocd-cm key ${key}: ${JSON.stringify(
+      value,
+    )} is not a boolean; use "true" or "false"`,
+  );
+}
+
+/** `cert-manager.io_Certificate` → `cert-manager.io/Certificate`; `Service` stays; `all` → every kind. */
+function splitKeyGroupKind(groupKind: string, key: string): string {
+  const parts = groupKind.split('_');
+  if (parts.length === 2) return `${parts[0]}/${parts[1]}`;
+  if (parts.length === 1 && groupKind !== '')
+    return groupKind === 'all' ? '*/*' : groupKind;
+  throw new ResourceCustomizationsError(
+    `argocd-cm key ${key}: the group and kind should read <group>_<Kind> (or <Kind> for the core group), e.g. resource.customizations.health.cert-manager.io_Certificate`,
+  );
+}
+
+/**
+ * A glob as Argo CD matches resource customization keys (gobwas/glob with no
+ * separator): `*` matches any text, `/` included; `?`, `[...]`, `[!...]` and
+ * `{a,b}` as usual; `\` escapes.
+ */
+function globToRegExp(pattern: string): RegExp {
+  let source = '';
+  let braceDepth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      source += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else if (c === '*') {
+      source += '.*';
+    } else if (c === '?') {
+      source += '.';
+    } else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) {
+        source += '\\[';
+      } else {
+        const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
+        source += body.startsWith('!') ? `[^${body.slice(1)}]` : `[${body}]`;
+        i = end;
+      }
+    } else if (c === '{') {
+      braceDepth++;
+      source += '(?:';
+    } else if (c === '}' && braceDepth > 0) {
+      braceDepth--;
+      source += ')';
+    } else if (c === ',' && braceDepth > 0) {
+      source += '|';
+    } else {
+      source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+  }
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    // Not a valid glob: it can only match itself.
+    return new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+  }
+}
+
+/**
+ * The Lua health checks configured in `argocd-cm`, looked up as Argo CD's
+ * `GetHealthScript` does: the exact `group/Kind` key first, then the first
+ * glob key that matches (in configuration order; Argo CD's order is random).
+ */
+export class HealthCustomizations {
+  private readonly patterns = new Map<string, RegExp>();
+
+  private constructor(private readonly overrides: Map<string, HealthOverride>) {
+    for (const key of overrides.keys())
+      this.patterns.set(key, globToRegExp(key));
+  }
+
+  static readonly empty = new HealthCustomizations(new Map());
+
+  /** Reads the health customizations; throws {@link ResourceCustomizationsError} for a malformed configuration. */
+  static fromConfig(
+    config: ResourceCustomizationsConfig = {},
+  ): HealthCustomizations {
+    const overrides = new Map<string, HealthOverride>();
+    const entry = (groupKind: string, origin: string): HealthOverride => {
+      let override = overrides.get(groupKind);
+      if (!override) {
+        override = { script: '', useOpenLibs: false, origin };
+        overrides.set(groupKind, override);
+      }
+      return override;
+    };
+
+    const yamlText = config[CUSTOMIZATIONS_KEY];
+    if (yamlText) {
+      let parsed: unknown;
+      try {
+        parsed = parseYaml(yamlText);
+      } catch (error) {
+        throw new ResourceCustomizationsError(
+          `argocd-cm key ${CUSTOMIZATIONS_KEY} is not valid YAML: ${
+            (error as Error).message
+          }`,
+        );
+      }
+      if (parsed !== null && !isRecord(parsed)) {
+        throw new ResourceCustomizationsError(
+          `argocd-cm key ${CUSTOMIZATIONS_KEY} must be a YAML map from group/Kind to customizations`,
+        );
+      }
+      for (const [groupKind, value] of Object.entries(parsed ?? {})) {
+        const where = `argocd-cm key ${CUSTOMIZATIONS_KEY}, entry ${JSON.stringify(
+          groupKind,
+        )}`;
+        if (value === null) continue;
+        if (!isRecord(value))
+          throw new ResourceCustomizationsError(`${where} must be a map`);
+        const script = value['health.lua'];
+        const useOpenLibs = value['health.lua.useOpenLibs'];
+        if (
+          script !== undefined &&
+          script !== null &&
+          typeof script !== 'string'
+        ) {
+          throw new ResourceCustomizationsError(
+            `${where}: health.lua must be a string holding a Lua script`,
+          );
+        }
+        if (
+          useOpenLibs !== undefined &&
+          useOpenLibs !== null &&
+          typeof useOpenLibs !== 'boolean'
+        ) {
+          throw new ResourceCustomizationsError(
+            `${where}: health.lua.useOpenLibs must be true or false`,
+          );
+        }
+        const override = entry(groupKind, where);
+        override.script = script ?? '';
+        override.useOpenLibs = useOpenLibs ?? false;
+      }
+    }
+
+    for (const [key, value] of Object.entries(config)) {
+      if (!key.startsWith(CUSTOMIZATIONS_KEY) || value === undefined) continue;
+      const parts = key.split('.');
+      if (parts.length < 4) continue;
+      const type = parts[2];
+      const groupKind = splitKeyGroupKind(parts.slice(3).join('.'), key);
+      if (!SPLIT_KEY_TYPES.has(type)) {
+        throw new ResourceCustomizationsError(
+          `argocd-cm key ${key}: resource customization type ${JSON.stringify(
+            type,
+          )} is not supported; use one of ${[...SPLIT_KEY_TYPES].join(', ')}`,
+        );
+      }
+      if (type === 'health') {
+        const override = entry(groupKind, `argocd-cm key ${key}`);
+        override.script = value;
+        override.origin = `argocd-cm key ${key}`;
+      } else if (type === 'useOpenLibs') {
+        entry(groupKind, `argocd-cm key ${key}`).useOpenLibs = parseGoBool(
+          value.trim(),
+          key,
+        );
+      }
+    }
+    return new HealthCustomizations(overrides);
+  }
+
+  /** The configured Lua health check for a kind (group '' for the core group), if any. */
+  findHealthScript(group: string, kind: string): LuaHealthScript | undefined {
+    const key = group ? `${group}/${kind}` : kind;
+    const exact = this.overrides.get(key);
+    if (exact?.script) return this.toScript(key, exact);
+    for (const [pattern, override] of this.overrides) {
+      if (override.script && this.patterns.get(pattern)!.test(key)) {
+        return this.toScript(key, override);
+      }
+    }
+    return undefined;
+  }
+
+  private toScript(key: string, override: HealthOverride): LuaHealthScript {
+    return {
+      source: override.script,
+      useOpenLibs: override.useOpenLibs,
+      description: `Lua health check for ${key} (${override.origin})`,
+    };
+  }
+}
