@@ -6,7 +6,7 @@ import { join } from 'node:path';
 // Browser tests run the production shape of the portal: the frontend built
 // into packages/app/dist (scripts/test.sh builds it) served by the backend,
 // on a port of their own so a portal you are running is not disturbed, with
-// a fresh SQLite directory per run.
+// a fresh SQLite directory and local cluster per run.
 const PORT = Number(process.env.DRIFTLESS_E2E_PORT ?? 7117);
 const BASE_URL = `http://localhost:${PORT}`;
 const DATABASE_DIR = mkdtempSync(join(tmpdir(), 'driftless-e2e-db-'));
@@ -33,6 +33,9 @@ export default defineConfig({
       APP_CONFIG_backend_listen_port: String(PORT),
       APP_CONFIG_backend_cors_origin: BASE_URL,
       APP_CONFIG_backend_database_connection_directory: DATABASE_DIR,
+      // A fresh local cluster too, not the one `npm start` keeps.
+      APP_CONFIG_kubeSim_statePath: join(DATABASE_DIR, 'kube-sim-state.json'),
+      APP_CONFIG_kubeSim_kubeconfigPath: join(DATABASE_DIR, 'kubeconfig'),
     },
   },
 

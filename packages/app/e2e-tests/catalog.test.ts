@@ -44,7 +44,7 @@ test('the catalog lists Driftless itself, and a component has a GitOps tab', asy
   });
 });
 
-test('the GitOps page shows the controller with its database and render tools', async ({
+test('the GitOps page shows the controller, its render tools and the local cluster', async ({
   page,
 }) => {
   await signInAsGuest(page);
@@ -59,7 +59,11 @@ test('the GitOps page shows the controller with its database and render tools', 
   await expect(
     page.getByRole('cell', { name: 'helm', exact: true }),
   ).toBeVisible();
-  await expect(page.getByText('No clusters are configured.')).toBeVisible();
+  // The local default cluster: kube-sim, started by the backend.
+  const localCluster = page.getByRole('row', { name: /in-cluster/ });
+  await expect(localCluster).toContainText('https://127.0.0.1:');
+  await expect(localCluster).toContainText('local-kube-sim');
+  await expect(localCluster).toContainText('env=local');
   await page.screenshot({
     path: `${SCREENSHOTS}/03-gitops-page.png`,
     fullPage: true,

@@ -30,6 +30,7 @@ async function readConfigs(paths: string[]): Promise<AppConfig[]> {
     paths.map(path =>
       ConfigSources.defaultForTargets({
         rootDir: REPO_ROOT,
+        watch: false,
         targets: [{ type: 'path', target: path }],
         substitutionFunc: async name => PRODUCTION_ENV[name],
       }),

@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { gitopsModuleLocalKubeSim } from './modules/localKubeSim';
 
 const backend = createBackend();
 
@@ -45,5 +46,8 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Driftless: the GitOps controller and its API at /api/gitops.
 backend.add(import('@driftless/backstage-plugin-gitops-backend'));
+// Local use only: kube-sim, a Kubernetes API server test double, as the
+// portal's cluster when `kubeSim.enabled` (app-config.yaml; off in production).
+backend.add(gitopsModuleLocalKubeSim);
 
 backend.start();
