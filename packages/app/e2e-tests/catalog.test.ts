@@ -14,7 +14,7 @@ test('the catalog lists Driftless itself, and a component has a GitOps tab', asy
 
   // The catalog (the landing page) shows the project's own entities.
   // (Entities are listed by title.)
-  await expect(page.getByText('All Components (8)')).toBeVisible();
+  await expect(page.getByText('All Components (10)')).toBeVisible();
   await expect(page.getByRole('link', { name: 'GitOps engine' })).toBeVisible();
   await expect(
     page.getByRole('link', { name: 'GitOps backend plugin' }),
@@ -44,6 +44,27 @@ test('the catalog lists Driftless itself, and a component has a GitOps tab', asy
   });
 });
 
+test('a demo component links to its Applications by label selector', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.getByRole('link', { name: 'Shop frontend' }).click();
+  await page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'GitOps' })
+    .click();
+  await expect(
+    page.getByText('Applications this entity follows'),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('cell', { name: 'app.kubernetes.io/part-of=shop-frontend' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${SCREENSHOTS}/03-demo-component-gitops-tab.png`,
+    fullPage: true,
+  });
+});
+
 test('the GitOps page shows the controller, its render tools and the local cluster', async ({
   page,
 }) => {
@@ -65,7 +86,7 @@ test('the GitOps page shows the controller, its render tools and the local clust
   await expect(localCluster).toContainText('local-kube-sim');
   await expect(localCluster).toContainText('env=local');
   await page.screenshot({
-    path: `${SCREENSHOTS}/03-gitops-page.png`,
+    path: `${SCREENSHOTS}/04-gitops-page.png`,
     fullPage: true,
   });
 });

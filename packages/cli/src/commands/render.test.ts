@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -156,5 +156,34 @@ describe('driftless render', () => {
       code: 1,
       stderr: `driftless: ${appFile} has no Application\n`,
     });
+  });
+
+  it('renders every Application of the demo repository (examples/)', async () => {
+    const examples = resolve(__dirname, '../../../../examples');
+    const files = (await readdir(join(examples, 'bootstrap'))).filter(file =>
+      file.startsWith('shop-'),
+    );
+    expect(files).toHaveLength(4);
+    for (const file of files) {
+      const result = await runCli(
+        'render',
+        join(examples, 'bootstrap', file),
+        '--repo-root',
+        examples,
+      );
+      expect(result.stderr).toBe('');
+      const objects = objectsOf(result.stdout);
+      const environment = file.endsWith('-prod.yaml')
+        ? 'shop-prod'
+        : 'shop-dev';
+      expect(objects.map(o => o.kind).sort()).toEqual([
+        'ConfigMap',
+        'Deployment',
+        'Service',
+      ]);
+      expect(objects.every(o => o.metadata.namespace === environment)).toBe(
+        true,
+      );
+    }
   });
 });
