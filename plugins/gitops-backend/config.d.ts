@@ -59,5 +59,64 @@ export interface Config {
       kustomize?: { command?: string };
       helm?: { command?: string };
     };
+    /**
+     * Git push webhooks (`POST /api/gitops/webhook`). A provider with no
+     * secret is refused unless its `allowUnauthenticated` is true.
+     */
+    webhooks?: {
+      github?: {
+        /**
+         * The webhook's secret; requests must carry X-Hub-Signature-256.
+         * @visibility secret
+         */
+        secret?: string;
+        /** Accept unsigned requests while no secret is set. */
+        allowUnauthenticated?: boolean;
+      };
+      gitlab?: {
+        /**
+         * The webhook's secret token, sent as X-Gitlab-Token.
+         * @visibility secret
+         */
+        secret?: string;
+        /** Accept requests without a token while no secret is set. */
+        allowUnauthenticated?: boolean;
+      };
+      gitea?: {
+        /**
+         * The webhook's secret; requests must carry X-Gitea-Signature.
+         * @visibility secret
+         */
+        secret?: string;
+        /** Accept unsigned requests while no secret is set. */
+        allowUnauthenticated?: boolean;
+      };
+      /** Bitbucket Cloud. */
+      bitbucket?: {
+        /**
+         * The webhook's secret; requests must carry X-Hub-Signature.
+         * @visibility secret
+         */
+        secret?: string;
+        /**
+         * The webhook's UUID, compared with X-Hook-UUID (Argo CD's
+         * `webhook.bitbucket.uuid`); weaker than a secret.
+         * @visibility secret
+         */
+        uuid?: string;
+        /** Accept unchecked requests while neither secret nor uuid is set. */
+        allowUnauthenticated?: boolean;
+      };
+      /** Bitbucket Server and Data Center. */
+      bitbucketServer?: {
+        /**
+         * The webhook's secret; requests must carry X-Hub-Signature.
+         * @visibility secret
+         */
+        secret?: string;
+        /** Accept unsigned requests while no secret is set. */
+        allowUnauthenticated?: boolean;
+      };
+    };
   };
 }

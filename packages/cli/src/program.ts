@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDiff } from './commands/diff';
 import { registerDoctor } from './commands/doctor';
 import { registerHealth } from './commands/health';
 import { registerRender } from './commands/render';
@@ -29,5 +30,6 @@ export function createProgram(
   registerDoctor(program, options);
   registerRender(program, options);
   registerHealth(program, options);
+  registerDiff(program, options);
   return program;
 }

@@ -6,8 +6,11 @@
  */
 
 export * from './application';
-export * from './cluster/types';
-export { readKubeconfigServer } from './cluster/kubeconfig';
+export * from './labels';
+export * from './cluster';
+export * from './tracking';
+export * from './cache';
+export * from './diff';
 export {
   ExternalToolNotFoundError,
   locateExecutable,

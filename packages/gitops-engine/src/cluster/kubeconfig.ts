@@ -7,16 +7,23 @@ interface KubeconfigFile {
   clusters?: Array<{ name?: string; cluster?: { server?: string } }>;
 }
 
+/** What a kubeconfig context points at. */
+export interface KubeconfigTarget {
+  context: string;
+  cluster: string;
+  server: string;
+}
+
 /**
- * Reads the API server URL a kubeconfig context points at, so a cluster given
- * only as "this kubeconfig file" still has a server URL that Applications can
- * name in `destination.server`. Throws with the file and context named when the
- * file does not say.
+ * Reads the context (the current one unless named), its cluster and the API
+ * server URL it points at, so a cluster given only as "this kubeconfig file"
+ * still has a name and a server URL that Applications can refer to. Throws
+ * with the file and context named when the file does not say.
  */
-export async function readKubeconfigServer(
+export async function readKubeconfigTarget(
   path: string,
   context?: string,
-): Promise<string> {
+): Promise<KubeconfigTarget> {
   let document: KubeconfigFile;
   try {
     document = (parse(await readFile(path, 'utf8')) ?? {}) as KubeconfigFile;
@@ -45,5 +52,13 @@ export async function readKubeconfigServer(
       `Kubeconfig ${path}: cluster '${clusterName}' of context '${contextName}' has no server URL`,
     );
   }
-  return server;
+  return { context: contextName, cluster: clusterName, server };
+}
+
+/** The API server URL a kubeconfig context points at; see {@link readKubeconfigTarget}. */
+export async function readKubeconfigServer(
+  path: string,
+  context?: string,
+): Promise<string> {
+  return (await readKubeconfigTarget(path, context)).server;
 }

@@ -2,6 +2,7 @@ import {
   TestDatabases,
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
+import knexFactory, { type Knex } from 'knex';
 
 /**
  * The PostgreSQL version under test: the one `npm test` started (it sets
@@ -42,4 +43,21 @@ export function createTestDatabases(): TestDatabases {
     );
   }
   return databases;
+}
+
+/**
+ * A second, independent client (its own connection pool) on the same
+ * PostgreSQL database as `knex`, as a second backend replica would have.
+ * Destroy it at the end of the test. SQLite's in-memory test databases
+ * cannot be shared between clients.
+ */
+export function connectSecondClient(knex: Knex): Knex {
+  if (knex.client.config.client !== 'pg') {
+    throw new Error(
+      `connectSecondClient needs PostgreSQL; this database uses ${String(
+        knex.client.config.client,
+      )}`,
+    );
+  }
+  return knexFactory({ ...knex.client.config });
 }

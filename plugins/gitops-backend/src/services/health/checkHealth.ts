@@ -52,7 +52,7 @@ export function createToolProber(
  * sources this backend can render (a missing `helm` only affects Helm apps).
  */
 export async function checkHealth(options: {
-  store: GitOpsStore;
+  store: Pick<GitOpsStore, 'countApplications'>;
   probeTools: () => Promise<ExternalToolStatus[]>;
 }): Promise<GitOpsHealthResponse> {
   const [database, tools] = await Promise.all([

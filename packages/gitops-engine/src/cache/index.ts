@@ -1,0 +1,8 @@
+export { ClusterCache } from './ClusterCache';
+export type {
+  ClusterCacheEvent,
+  ClusterCacheListener,
+  ClusterCacheOptions,
+  WatchRequest,
+  WatchStatus,
+} from './ClusterCache';

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import {
+  DRIFTLESS_FIELD_MANAGER,
+  type ClusterConnection,
+} from '../cluster/connection';
+import { resourceKeyOf } from '../cluster/resourceKey';
+import type { KubernetesObject } from '../render/types';
+import {
+  compareStructurally,
+  compareWithPrediction,
+  type Comparison,
+} from './compare';
+import type { ResourceIgnoreRules } from './ignoreDifferences';
+import { cloneJson } from './json';
+import { removeManagedFieldsDifferences } from './managedFields';
+import { digestSecretData, normalizeSecret } from './normalize';
+import { PredictionCache } from './PredictionCache';
+import { maskSecretPair, unifiedDiff } from './presentation';
+
+/** How the expected live state of an object was worked out. */
+export type DiffMethod =
+  /** A server-side dry-run apply predicted it. */
+  | 'server-side'
+  /** The desired object as written (Missing, extraneous, Replace=true, or server-side diff turned off). */
+  | 'structural';
+
+export interface ObjectDiffOptions {
+  rules?: ResourceIgnoreRules;
+  /** `server-side` (default) when both objects exist; `structural` for Replace=true. */
+  method?: DiffMethod;
+  /** Keep fields the manager does not own in the prediction (compare-options `IncludeMutationWebhook=true`). */
+  includeMutationWebhook?: boolean;
+}
+
+/** The diff of one object, safe to store and show: Secret values are masked. */
+export interface ObjectDiff {
+  modified: boolean;
+  method: DiffMethod;
+  /** Whether the prediction came from the cache rather than a dry-run request. */
+  predictionCacheHit: boolean;
+  /** The object as it will be after a sync, normalized (undefined when not desired). */
+  predictedLive?: KubernetesObject;
+  /** The live object, normalized (undefined when it does not exist). */
+  normalizedLive?: KubernetesObject;
+  /** Unified diff from live to predicted, as YAML; '' when not modified. */
+  diff: string;
+  warnings: string[];
+}
+
+export interface ObjectDifferOptions {
+  connection: ClusterConnection;
+  /** The field manager of dry-run applies; `driftless` by default, as for syncs. */
+  fieldManager?: string;
+  /** Where predictions are kept; a new cache by default, `false` for none. */
+  predictionCache?: PredictionCache | false;
+}
+
+function label(object: KubernetesObject): string {
+  const key = resourceKeyOf(object);
+  return [key.group || 'core', key.kind, key.namespace, key.name]
+    .filter(Boolean)
+    .join('/');
+}
+
+/**
+ * Diffs one desired object against its live counterpart. By default the
+ * expected live state is predicted by a server-side dry-run apply (field
+ * manager `driftless`, `force`, as the sync applies), so everything the API
+ * server defaults or converts is in the prediction and never shows as
+ * drift; predictions are cached by (manifest hash, live resourceVersion).
+ */
+export class ObjectDiffer {
+  readonly fieldManager: string;
+  readonly predictionCache?: PredictionCache;
+  /** Dry-run requests made so far. */
+  dryRuns = 0;
+  private readonly connection: ClusterConnection;
+  private readonly digestKey = randomBytes(32);
+
+  constructor(options: ObjectDifferOptions) {
+    this.connection = options.connection;
+    this.fieldManager = options.fieldManager ?? DRIFTLESS_FIELD_MANAGER;
+    this.predictionCache =
+      options.predictionCache === false
+        ? undefined
+        : options.predictionCache ?? new PredictionCache();
+  }
+
+  /** The dry-run result for a manifest over a live resourceVersion, cached; Secret values digested. */
+  async predict(
+    manifest: KubernetesObject,
+    liveResourceVersion: string,
+  ): Promise<{ predicted: KubernetesObject; cacheHit: boolean }> {
+    const key = PredictionCache.key({
+      cluster: this.connection.clusterName,
+      manager: this.fieldManager,
+      manifest,
+      liveResourceVersion,
+    });
+    const cached = this.predictionCache?.get(key);
+    if (cached) return { predicted: cached, cacheHit: true };
+    this.dryRuns++;
+    const predicted = await this.connection.apply(manifest, {
+      dryRun: true,
+      force: true,
+      fieldManager: this.fieldManager,
+    });
+    digestSecretData(predicted, this.digestKey);
+    this.predictionCache?.set(key, predicted);
+    return { predicted, cacheHit: false };
+  }
+
+  /** A copy with Secret values (stringData folded into data first) replaced by digests. */
+  private withDigests(object: KubernetesObject): KubernetesObject {
+    const copy = cloneJson(object);
+    normalizeSecret(copy);
+    digestSecretData(copy, this.digestKey);
+    return copy;
+  }
+
+  async diff(
+    desired: KubernetesObject | undefined,
+    live: KubernetesObject | undefined,
+    options: ObjectDiffOptions = {},
+  ): Promise<ObjectDiff> {
+    let comparison: Comparison;
+    let method: DiffMethod = 'structural';
+    let cacheHit = false;
+    if (desired && live) {
+      const managers = options.rules?.managedFieldsManagers ?? [];
+      const normalized =
+        managers.length > 0
+          ? removeManagedFieldsDifferences(live, desired, managers)
+          : { live, desired };
+      if ((options.method ?? 'server-side') === 'server-side') {
+        method = 'server-side';
+        const prediction = await this.predict(
+          normalized.desired,
+          String(live.metadata?.resourceVersion ?? ''),
+        );
+        cacheHit = prediction.cacheHit;
+        comparison = compareWithPrediction({
+          predicted: prediction.predicted,
+          live: this.withDigests(normalized.live),
+          manager: this.fieldManager,
+          rules: options.rules,
+          includeMutationWebhook: options.includeMutationWebhook,
+        });
+      } else {
+        comparison = compareStructurally({
+          desired: this.withDigests(normalized.desired),
+          live: this.withDigests(normalized.live),
+          rules: options.rules,
+        });
+      }
+    } else {
+      comparison = compareStructurally({
+        desired: desired && this.withDigests(desired),
+        live: live && this.withDigests(live),
+        rules: options.rules,
+      });
+    }
+    const masked = maskSecretPair(
+      comparison.predictedLive,
+      comparison.normalizedLive,
+    );
+    const subject = desired ?? live!;
+    return {
+      modified: comparison.modified,
+      method,
+      predictionCacheHit: cacheHit,
+      predictedLive: masked.desired,
+      normalizedLive: masked.live,
+      diff: comparison.modified
+        ? unifiedDiff(label(subject), masked.live, masked.desired)
+        : '',
+      warnings: comparison.warnings,
+    };
+  }
+}
