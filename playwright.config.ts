@@ -36,6 +36,8 @@ export default defineConfig({
       // A fresh local cluster too, not the one `npm start` keeps.
       APP_CONFIG_kubeSim_statePath: join(DATABASE_DIR, 'kube-sim-state.json'),
       APP_CONFIG_kubeSim_kubeconfigPath: join(DATABASE_DIR, 'kubeconfig'),
+      // And a fresh demo repository, made from examples/ at startup.
+      DRIFTLESS_DEMO_REPO: join(DATABASE_DIR, 'demo-repo'),
     },
   },
 

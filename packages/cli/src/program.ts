@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAppset } from './commands/appset';
 import { registerDiff } from './commands/diff';
 import { registerDoctor } from './commands/doctor';
 import { registerHealth } from './commands/health';
@@ -31,5 +32,6 @@ export function createProgram(
   registerRender(program, options);
   registerHealth(program, options);
   registerDiff(program, options);
+  registerAppset(program, options);
   return program;
 }

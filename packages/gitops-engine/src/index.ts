@@ -26,3 +26,6 @@ export type { RunToolOptions, RunToolResult } from './tools/runTool';
 export * from './render';
 export * from './git';
 export * from './health';
+export * from './appset';
+export * from './sync';
+export * from './actions';

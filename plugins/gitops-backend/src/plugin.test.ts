@@ -4,9 +4,15 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { gitopsClustersExtensionPoint } from '@driftless/backstage-plugin-gitops-node';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
-import { gitopsPlugin } from './plugin';
+import { testApplication } from './database/__testUtils__/storeTestUtils';
+import { createGitOpsPlugin, gitopsPlugin } from './plugin';
+import { RecordingGitOpsController } from './routes/__testUtils__/RecordingGitOpsController';
 
 const localClusterModule = createBackendModule({
   pluginId: 'gitops',
@@ -135,5 +141,92 @@ describe('gitops backend plugin', () => {
     ).rejects.toThrow(
       "gitops.clusters[0] (x): 'serviceAccountToken' is required when authProvider is 'serviceAccount'",
     );
+  });
+});
+
+describe('gitops backend plugin REST API', () => {
+  const shop = testApplication('shop', {
+    repoURL: 'https://github.com/acme/platform-gitops.git',
+  });
+
+  it('serves stored applications without a controller, and 503 where one is needed', async () => {
+    const { server } = await startTestBackend({
+      features: [createGitOpsPlugin(), catalogServiceMock.factory()],
+    });
+
+    const created = await request(server)
+      .post('/api/gitops/applications')
+      .set('Authorization', mockCredentials.user.header())
+      .send(shop);
+    expect(created.status).toBe(201);
+    const listed = await request(server)
+      .get('/api/gitops/applications')
+      .set('Authorization', mockCredentials.user.header());
+    expect(listed.body.items.map((app: any) => app.metadata.name)).toEqual([
+      'shop',
+    ]);
+
+    const sync = await request(server)
+      .post('/api/gitops/applications/argocd/shop/sync')
+      .set('Authorization', mockCredentials.user.header())
+      .send({});
+    expect(sync.status).toBe(503);
+    expect(sync.body.error.message).toMatch(
+      /^the GitOps controller is not running/,
+    );
+    expect(
+      (
+        await request(server)
+          .get('/api/gitops/applications')
+          .set('Authorization', mockCredentials.none.header())
+      ).status,
+    ).toBe(401);
+  });
+
+  it("plugs in the controller's factory, and takes signed push webhooks without Backstage credentials", async () => {
+    const secret = 'gh-plugin-test-5e21';
+    let controller: RecordingGitOpsController | undefined;
+    const { server } = await startTestBackend({
+      features: [
+        createGitOpsPlugin({
+          controllerFactory: async ({ store }) => {
+            controller = new RecordingGitOpsController(store);
+            return controller;
+          },
+        }),
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({
+          data: { gitops: { webhooks: { github: { secret } } } },
+        }),
+      ],
+    });
+    await request(server)
+      .post('/api/gitops/applications')
+      .set('Authorization', mockCredentials.user.header())
+      .send(shop)
+      .expect(201);
+
+    const body = readFileSync(
+      join(__dirname, 'services/webhooks/__fixtures__/github-push.json'),
+      'utf8',
+    );
+    const response = await request(server)
+      .post('/api/gitops/webhook')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'push')
+      .set(
+        'X-Hub-Signature-256',
+        `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      )
+      .send(body);
+
+    expect(response.status).toBe(202);
+    expect(response.body.applications).toEqual([
+      { namespace: 'argocd', name: 'shop' },
+    ]);
+    expect(controller!.callsOf('applicationChanged')).toEqual([
+      [{ namespace: 'argocd', name: 'shop' }],
+    ]);
+    expect(controller!.callsOf('handlePush')).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { KubernetesObject } from '../render/types';
 import {
+  eventually,
   startTestCluster,
   type TestCluster,
 } from './__testUtils__/testCluster';
@@ -361,6 +362,183 @@ describe('KubernetesClusterConnection', () => {
         }),
       ).rejects.toThrow(
         "cluster 'kube-sim': cannot apply ConfigMap homeless: it is namespaced and has no metadata.namespace",
+      );
+    });
+  });
+
+  describe('create, replace, delete and patch', () => {
+    it('creates with a name the server generates, and dry-runs a create without storing', async () => {
+      const created = await cluster.connection.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { generateName: 'made-', namespace: 'apps' },
+        data: { a: '1' },
+      });
+      expect(created.metadata.name).toMatch(/^made-[a-z0-9]{5}$/);
+      expect(created.metadata.managedFields).toEqual([
+        expect.objectContaining({ manager: 'driftless', operation: 'Update' }),
+      ]);
+      const dryRun = await cluster.connection.create(
+        configMap('never-stored', { a: '1' }),
+        { dryRun: true },
+      );
+      expect(dryRun.metadata.name).toBe('never-stored');
+      const resource = await cluster.connection.findResource('v1', 'ConfigMap');
+      await expect(
+        cluster.connection.get(resource, 'never-stored', 'apps'),
+      ).resolves.toBeUndefined();
+      const taken = await cluster.connection
+        .create(configMap(created.metadata.name!))
+        .catch(e => e);
+      expect(taken).toBeInstanceOf(ClusterRequestError);
+      expect(taken.code).toBe(409);
+      expect(taken.message).toMatch(
+        /^cluster 'kube-sim': create ConfigMap apps\/made-\w+ \(v1\) failed with 409 AlreadyExists/,
+      );
+    });
+
+    it('replaces with PUT at the current resourceVersion, and says when the object does not exist', async () => {
+      await cluster.connection.apply(configMap('replaced', { a: '1', b: '2' }));
+      const replaced = await cluster.connection.replace(
+        configMap('replaced', { c: '3' }),
+      );
+      expect(replaced.data).toEqual({ c: '3' });
+      expect(cluster.requests.at(-1)).toMatch(
+        /^PUT \/api\/v1\/namespaces\/apps\/configmaps\/replaced\?fieldManager=driftless 200$/,
+      );
+      const stale = await cluster.connection
+        .replace({
+          ...configMap('replaced', { d: '4' }),
+          metadata: {
+            name: 'replaced',
+            namespace: 'apps',
+            resourceVersion: '1',
+          },
+        })
+        .catch(e => e);
+      expect(stale).toBeInstanceOf(ClusterRequestError);
+      expect(stale.code).toBe(409);
+      const missing = await cluster.connection
+        .replace(configMap('not-there'))
+        .catch(e => e);
+      expect(missing).toBeInstanceOf(ClusterRequestError);
+      expect(missing.code).toBe(404);
+      expect(missing.message).toBe(
+        `cluster 'kube-sim': replace ConfigMap apps/not-there (v1) failed with 404 NotFound: configmaps "not-there" not found`,
+      );
+    });
+
+    it('sends fieldValidation, so Strict refuses unknown fields of a custom resource and Ignore drops them', async () => {
+      cluster.sim.apply({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'strictthings.example.com' },
+        spec: {
+          group: 'example.com',
+          names: {
+            kind: 'StrictThing',
+            plural: 'strictthings',
+            singular: 'strictthing',
+            listKind: 'StrictThingList',
+          },
+          scope: 'Namespaced',
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: {
+                      type: 'object',
+                      properties: { size: { type: 'integer' } },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      } as any);
+      await new Promise(resolve => setTimeout(resolve, 1_050));
+      const thing = {
+        apiVersion: 'example.com/v1',
+        kind: 'StrictThing',
+        metadata: { name: 'thing', namespace: 'apps' },
+        spec: { size: 1, colour: 'red' },
+      };
+      const refused = await cluster.connection
+        .apply(thing, { fieldValidation: 'Strict' })
+        .catch(e => e);
+      expect(refused).toBeInstanceOf(ClusterRequestError);
+      expect(refused.message).toMatch(/unknown field "spec.colour"/);
+      const applied = await cluster.connection.apply(thing, {
+        fieldValidation: 'Ignore',
+      });
+      expect(applied.spec).toEqual({ size: 1 });
+    });
+
+    it('deletes with a propagation policy and preconditions, and answers false for an object that does not exist', async () => {
+      const resource = await cluster.connection.findResource('v1', 'ConfigMap');
+      const object = await cluster.connection.apply(configMap('deleted'));
+      const wrongUid = await cluster.connection
+        .delete(resource, 'deleted', 'apps', {
+          preconditions: { uid: 'not-its-uid' },
+        })
+        .catch(e => e);
+      expect(wrongUid).toBeInstanceOf(ClusterRequestError);
+      expect(wrongUid.code).toBe(409);
+      await expect(
+        cluster.connection.delete(resource, 'deleted', 'apps', {
+          dryRun: true,
+        }),
+      ).resolves.toBe(true);
+      expect(
+        await cluster.connection.get(resource, 'deleted', 'apps'),
+      ).toBeDefined();
+      await expect(
+        cluster.connection.delete(resource, 'deleted', 'apps', {
+          propagationPolicy: 'Background',
+          preconditions: { uid: String(object.metadata.uid) },
+        }),
+      ).resolves.toBe(true);
+      expect(
+        await cluster.connection.get(resource, 'deleted', 'apps'),
+      ).toBeUndefined();
+      await expect(
+        cluster.connection.delete(resource, 'deleted', 'apps'),
+      ).resolves.toBe(false);
+    });
+
+    it('keeps an object with a finalizer until a patch removes it', async () => {
+      const resource = await cluster.connection.findResource('v1', 'ConfigMap');
+      await cluster.connection.apply({
+        ...configMap('finalized'),
+        metadata: {
+          name: 'finalized',
+          namespace: 'apps',
+          finalizers: ['example.com/hold'],
+        },
+      });
+      await cluster.connection.delete(resource, 'finalized', 'apps', {
+        propagationPolicy: 'Foreground',
+      });
+      const held = await cluster.connection.get(resource, 'finalized', 'apps');
+      expect(held?.metadata.deletionTimestamp).toBeDefined();
+      await cluster.connection.patch(
+        resource,
+        'finalized',
+        'apps',
+        { metadata: { finalizers: null } },
+        { type: 'merge' },
+      );
+      await eventually(
+        async () =>
+          (await cluster.connection.get(resource, 'finalized', 'apps')) ===
+          undefined,
+        'the finalized ConfigMap to go',
       );
     });
   });

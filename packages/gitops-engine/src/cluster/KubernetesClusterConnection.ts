@@ -9,12 +9,15 @@ import {
   type ApiResource,
   type ApplyOptions,
   type ClusterConnection,
+  type DeleteOptions,
   type ListOptions,
   type ListResult,
+  type PatchOptions,
   type WatchEventType,
   type WatchHandle,
   type WatchHandlers,
   type WatchOptions,
+  type WriteOptions,
   apiVersionOf,
 } from './connection';
 import {
@@ -751,25 +754,43 @@ export class KubernetesClusterConnection implements ClusterConnection {
 
   // ---------------------------------------------------------------- writes
 
-  async apply(
+  /**
+   * The type, name, namespace and body of an object to write: a namespaced
+   * object must have a namespace, a cluster-scoped one loses any it has.
+   */
+  private async writeTarget(
     object: KubernetesObject,
-    options: ApplyOptions = {},
-  ): Promise<KubernetesObject> {
+    verb: string,
+    options: { allowGenerateName?: boolean } = {},
+  ): Promise<{
+    resource: ApiResource;
+    name: string;
+    namespace?: string;
+    body: KubernetesObject;
+  }> {
     const resource = await this.findResource(object.apiVersion, object.kind);
-    const name = object.metadata?.name;
+    const name = object.metadata?.name ?? '';
     const namespace = resource.namespaced
       ? object.metadata?.namespace
       : undefined;
-    const verb = options.dryRun ? 'dry-run apply' : 'apply';
-    if (!name) {
+    if (
+      !name &&
+      !(options.allowGenerateName && object.metadata?.generateName)
+    ) {
       throw new ClusterError(
-        `cluster '${this.clusterName}': cannot ${verb} a ${object.kind} without metadata.name`,
+        `cluster '${this.clusterName}': cannot ${verb} a ${
+          object.kind
+        } without metadata.name${
+          options.allowGenerateName ? ' or metadata.generateName' : ''
+        }`,
         this.clusterName,
       );
     }
     if (resource.namespaced && !namespace) {
       throw new ClusterError(
-        `cluster '${this.clusterName}': cannot ${verb} ${object.kind} ${name}: it is namespaced and has no metadata.namespace`,
+        `cluster '${this.clusterName}': cannot ${verb} ${object.kind} ${
+          name || object.metadata.generateName
+        }: it is namespaced and has no metadata.namespace`,
         this.clusterName,
       );
     }
@@ -780,18 +801,192 @@ export class KubernetesClusterConnection implements ClusterConnection {
             metadata: { ...object.metadata, namespace: undefined },
           }
         : object;
+    return { resource, name, namespace, body };
+  }
+
+  private writeQuery(
+    options: WriteOptions,
+  ): Record<string, string | undefined> {
+    return {
+      fieldManager: options.fieldManager ?? DRIFTLESS_FIELD_MANAGER,
+      dryRun: options.dryRun ? 'All' : undefined,
+      fieldValidation: options.fieldValidation,
+    };
+  }
+
+  async apply(
+    object: KubernetesObject,
+    options: ApplyOptions = {},
+  ): Promise<KubernetesObject> {
+    const verb = options.dryRun ? 'dry-run apply' : 'apply';
+    const { resource, name, namespace, body } = await this.writeTarget(
+      object,
+      verb,
+    );
     const result = await this.json<KubernetesObject>(
       'PATCH',
       this.url(this.objectPath(resource, name, namespace), {
-        fieldManager: options.fieldManager ?? DRIFTLESS_FIELD_MANAGER,
+        ...this.writeQuery(options),
         force: options.force ? 'true' : undefined,
-        dryRun: options.dryRun ? 'All' : undefined,
       }),
       { verb, resource: describeObject(resource, name, namespace) },
       {
         text: JSON.stringify(body),
         contentType: 'application/apply-patch+yaml',
       },
+    );
+    return this.withTypeMeta(resource, result);
+  }
+
+  async create(
+    object: KubernetesObject,
+    options: WriteOptions = {},
+  ): Promise<KubernetesObject> {
+    const verb = options.dryRun ? 'dry-run create' : 'create';
+    const { resource, name, namespace, body } = await this.writeTarget(
+      object,
+      verb,
+      { allowGenerateName: true },
+    );
+    const result = await this.json<KubernetesObject>(
+      'POST',
+      this.url(
+        this.collectionPath(resource, namespace),
+        this.writeQuery(options),
+      ),
+      {
+        verb,
+        resource: describeObject(
+          resource,
+          name || `${object.metadata.generateName}*`,
+          namespace,
+        ),
+      },
+      { text: JSON.stringify(body), contentType: 'application/json' },
+    );
+    return this.withTypeMeta(resource, result);
+  }
+
+  async replace(
+    object: KubernetesObject,
+    options: WriteOptions = {},
+  ): Promise<KubernetesObject> {
+    const verb = options.dryRun ? 'dry-run replace' : 'replace';
+    const { resource, name, namespace, body } = await this.writeTarget(
+      object,
+      verb,
+    );
+    const what = { verb, resource: describeObject(resource, name, namespace) };
+    const put = async (resourceVersion?: string) =>
+      this.json<KubernetesObject>(
+        'PUT',
+        this.url(
+          this.objectPath(resource, name, namespace),
+          this.writeQuery(options),
+        ),
+        what,
+        {
+          text: JSON.stringify(
+            resourceVersion === undefined
+              ? body
+              : { ...body, metadata: { ...body.metadata, resourceVersion } },
+          ),
+          contentType: 'application/json',
+        },
+      );
+    if (body.metadata.resourceVersion) {
+      return this.withTypeMeta(resource, await put());
+    }
+    // As `kubectl replace`: the current resourceVersion makes the PUT
+    // conditional on what was read; one more read if it changed meanwhile.
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(resource, name, namespace);
+      if (!current) {
+        throw this.requestError(
+          404,
+          JSON.stringify({
+            reason: 'NotFound',
+            message: `${resource.resource} "${name}" not found`,
+          }),
+          what,
+        );
+      }
+      try {
+        return this.withTypeMeta(
+          resource,
+          await put(String(current.metadata.resourceVersion ?? '')),
+        );
+      } catch (error) {
+        if (
+          attempt < 2 &&
+          error instanceof ClusterRequestError &&
+          error.code === 409
+        )
+          continue;
+        throw error;
+      }
+    }
+  }
+
+  async delete(
+    resource: ApiResource,
+    name: string,
+    namespace: string | undefined,
+    options: DeleteOptions = {},
+  ): Promise<boolean> {
+    const scopedNamespace = resource.namespaced ? namespace : undefined;
+    const what = {
+      verb: options.dryRun ? 'dry-run delete' : 'delete',
+      resource: describeObject(resource, name, scopedNamespace),
+    };
+    const deleteOptions = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: options.propagationPolicy,
+      preconditions: options.preconditions,
+      gracePeriodSeconds: options.gracePeriodSeconds,
+      dryRun: options.dryRun ? ['All'] : undefined,
+    };
+    const response = await this.send(
+      'DELETE',
+      this.url(this.objectPath(resource, name, scopedNamespace)),
+      what,
+      { text: JSON.stringify(deleteOptions), contentType: 'application/json' },
+    );
+    if (response.status === 404) return false;
+    if (response.status < 200 || response.status >= 300) {
+      throw this.requestError(response.status, response.body, what);
+    }
+    return true;
+  }
+
+  async patch(
+    resource: ApiResource,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    options: PatchOptions,
+  ): Promise<KubernetesObject> {
+    const scopedNamespace = resource.namespaced ? namespace : undefined;
+    const verb = options.dryRun ? 'dry-run patch' : 'patch';
+    const contentType = {
+      json: 'application/json-patch+json',
+      merge: 'application/merge-patch+json',
+      strategic: 'application/strategic-merge-patch+json',
+    }[options.type];
+    const result = await this.json<KubernetesObject>(
+      'PATCH',
+      this.url(
+        `${this.objectPath(resource, name, scopedNamespace)}${
+          options.subresource ? `/${options.subresource}` : ''
+        }`,
+        {
+          fieldManager: options.fieldManager ?? DRIFTLESS_FIELD_MANAGER,
+          dryRun: options.dryRun ? 'All' : undefined,
+        },
+      ),
+      { verb, resource: describeObject(resource, name, scopedNamespace) },
+      { text: JSON.stringify(patch), contentType },
     );
     return this.withTypeMeta(resource, result);
   }

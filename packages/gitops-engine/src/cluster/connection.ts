@@ -72,13 +72,48 @@ export interface WatchHandle {
   stop(): void;
 }
 
-export interface ApplyOptions {
+/**
+ * How the server treats fields its schema does not know (`fieldValidation`):
+ * `Strict` refuses the request, `Warn` drops them with a warning, `Ignore`
+ * drops them silently. The server's default (`Warn`) when not given.
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Options every write takes. */
+export interface WriteOptions {
   /** `driftless` by default. */
   fieldManager?: string;
-  /** Take over fields other managers own (`force=true`) instead of failing with a conflict. */
-  force?: boolean;
   /** `dryRun=All`: the server runs admission and defaulting and answers with the result, but stores nothing. */
   dryRun?: boolean;
+  fieldValidation?: FieldValidation;
+}
+
+export interface ApplyOptions extends WriteOptions {
+  /** Take over fields other managers own (`force=true`) instead of failing with a conflict. */
+  force?: boolean;
+}
+
+/** `DeleteOptions.propagationPolicy`: what happens to the objects the deleted one owns. */
+export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+
+export interface DeleteOptions {
+  /** The server's default for the kind when not given (Background for most). */
+  propagationPolicy?: PropagationPolicy;
+  /** Delete only the object with this uid and/or resourceVersion; a 409 Conflict otherwise. */
+  preconditions?: { uid?: string; resourceVersion?: string };
+  gracePeriodSeconds?: number;
+  dryRun?: boolean;
+}
+
+/** The body kinds of a PATCH (server-side apply has its own method, {@link ClusterConnection.apply}). */
+export type PatchType = 'json' | 'merge' | 'strategic';
+
+export interface PatchOptions {
+  type: PatchType;
+  fieldManager?: string;
+  dryRun?: boolean;
+  /** Patch the `status` subresource instead of the object (a 404 when the kind has none). */
+  subresource?: 'status';
 }
 
 /**
@@ -125,6 +160,44 @@ export interface ClusterConnection {
   apply(
     object: KubernetesObject,
     options?: ApplyOptions,
+  ): Promise<KubernetesObject>;
+  /**
+   * Creates an object (POST). With `metadata.generateName` and no name the
+   * server picks the name; the created object is returned. A 409
+   * AlreadyExists when the name is taken.
+   */
+  create(
+    object: KubernetesObject,
+    options?: WriteOptions,
+  ): Promise<KubernetesObject>;
+  /**
+   * Replaces an existing object (PUT), as `kubectl replace`: when the object
+   * carries no `metadata.resourceVersion`, the current one is read first, and
+   * read again once if the object changed in between. A 404 when it does not
+   * exist.
+   */
+  replace(
+    object: KubernetesObject,
+    options?: WriteOptions,
+  ): Promise<KubernetesObject>;
+  /**
+   * Deletes an object. True when the server accepted the deletion (the object
+   * may live on while finalizers or foreground deletion run), false when it
+   * did not exist.
+   */
+  delete(
+    resource: ApiResource,
+    name: string,
+    namespace: string | undefined,
+    options?: DeleteOptions,
+  ): Promise<boolean>;
+  /** Patches an object with a JSON, merge or strategic merge patch. */
+  patch(
+    resource: ApiResource,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    options: PatchOptions,
   ): Promise<KubernetesObject>;
 
   /** Closes idle connections and open watches. */

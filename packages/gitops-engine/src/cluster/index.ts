@@ -6,12 +6,18 @@ export type {
   ApiResource,
   ApplyOptions,
   ClusterConnection,
+  DeleteOptions,
+  FieldValidation,
   ListOptions,
   ListResult,
+  PatchOptions,
+  PatchType,
+  PropagationPolicy,
   WatchEventType,
   WatchHandle,
   WatchHandlers,
   WatchOptions,
+  WriteOptions,
 } from './connection';
 export {
   ClusterConfigError,

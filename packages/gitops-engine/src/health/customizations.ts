@@ -32,13 +32,6 @@ const SPLIT_KEY_TYPES = new Set([
   'knownTypeFields',
 ]);
 
-interface HealthOverride {
-  script: string;
-  useOpenLibs: boolean;
-  /** Where the script was configured, for error messages. */
-  origin: string;
-}
-
 /** Go's strconv.ParseBool, which Argo CD uses for `useOpenLibs` split keys. */
 function parseGoBool(value: string, key: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
@@ -106,6 +99,148 @@ function globToRegExp(pattern: string): RegExp {
   }
 }
 
+/** A customization and where it was configured, for error messages. */
+export interface ConfiguredValue<T> {
+  value: T;
+  /** e.g. `argocd-cm key resource.customizations, entry "apps/Deployment"`, or `argocd-cm key resource.customizations.actions.apps_Deployment`. */
+  origin: string;
+}
+
+/**
+ * What one `argocd-cm` key (`group/Kind`, `Kind` for the core group, or a
+ * glob) customizes for Lua health checks and resource actions: Argo CD's
+ * `ResourceOverride`, with the split keys merged over the entries of
+ * `resource.customizations`. Diff settings read their own fields
+ * (`diff/ignoreDifferences.ts`).
+ */
+export interface ResourceOverride {
+  healthLua?: ConfiguredValue<string>;
+  useOpenLibs?: ConfiguredValue<boolean>;
+  /** YAML text with `discovery.lua`, `definitions` and `mergeBuiltinActions` (in the `resource.customizations` key also that map itself). */
+  actions?: ConfiguredValue<unknown>;
+}
+
+/**
+ * Reads `resource.customizations` and the split keys
+ * `resource.customizations.<type>.<group>_<Kind>` as Argo CD's settings
+ * manager does: one override per key, in configuration order (YAML entries
+ * first), a split key replacing the field it names. Throws
+ * {@link ResourceCustomizationsError}, naming the key, for a malformed
+ * configuration; the contents of `actions` are left to the actions module.
+ */
+export function readResourceOverrides(
+  config: ResourceCustomizationsConfig = {},
+): Map<string, ResourceOverride> {
+  const overrides = new Map<string, ResourceOverride>();
+  const entry = (groupKind: string): ResourceOverride => {
+    let override = overrides.get(groupKind);
+    if (!override) {
+      override = {};
+      overrides.set(groupKind, override);
+    }
+    return override;
+  };
+
+  const yamlText = config[CUSTOMIZATIONS_KEY];
+  if (yamlText) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(yamlText);
+    } catch (error) {
+      throw new ResourceCustomizationsError(
+        `argocd-cm key ${CUSTOMIZATIONS_KEY} is not valid YAML: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    if (parsed !== null && !isRecord(parsed)) {
+      throw new ResourceCustomizationsError(
+        `argocd-cm key ${CUSTOMIZATIONS_KEY} must be a YAML map from group/Kind to customizations`,
+      );
+    }
+    for (const [groupKind, value] of Object.entries(parsed ?? {})) {
+      const where = `argocd-cm key ${CUSTOMIZATIONS_KEY}, entry ${JSON.stringify(
+        groupKind,
+      )}`;
+      if (value === null) continue;
+      if (!isRecord(value))
+        throw new ResourceCustomizationsError(`${where} must be a map`);
+      const script = value['health.lua'];
+      const useOpenLibs = value['health.lua.useOpenLibs'];
+      const actions = value.actions;
+      if (
+        script !== undefined &&
+        script !== null &&
+        typeof script !== 'string'
+      ) {
+        throw new ResourceCustomizationsError(
+          `${where}: health.lua must be a string holding a Lua script`,
+        );
+      }
+      if (
+        useOpenLibs !== undefined &&
+        useOpenLibs !== null &&
+        typeof useOpenLibs !== 'boolean'
+      ) {
+        throw new ResourceCustomizationsError(
+          `${where}: health.lua.useOpenLibs must be true or false`,
+        );
+      }
+      if (
+        actions !== undefined &&
+        actions !== null &&
+        typeof actions !== 'string' &&
+        !isRecord(actions)
+      ) {
+        throw new ResourceCustomizationsError(
+          `${where}: actions must be YAML text (or a map) with discovery.lua and definitions`,
+        );
+      }
+      const override = entry(groupKind);
+      if (typeof script === 'string')
+        override.healthLua = { value: script, origin: where };
+      if (typeof useOpenLibs === 'boolean')
+        override.useOpenLibs = { value: useOpenLibs, origin: where };
+      if (actions !== undefined && actions !== null)
+        override.actions = { value: actions, origin: where };
+    }
+  }
+
+  for (const [key, value] of Object.entries(config)) {
+    if (!key.startsWith(CUSTOMIZATIONS_KEY) || value === undefined) continue;
+    const parts = key.split('.');
+    if (parts.length < 4) continue;
+    const type = parts[2];
+    const groupKind = splitKeyGroupKind(parts.slice(3).join('.'), key);
+    if (!SPLIT_KEY_TYPES.has(type)) {
+      throw new ResourceCustomizationsError(
+        `argocd-cm key ${key}: resource customization type ${JSON.stringify(
+          type,
+        )} is not supported; use one of ${[...SPLIT_KEY_TYPES].join(', ')}`,
+      );
+    }
+    const origin = `argocd-cm key ${key}`;
+    if (type === 'health') {
+      entry(groupKind).healthLua = { value, origin };
+    } else if (type === 'useOpenLibs') {
+      entry(groupKind).useOpenLibs = {
+        value: parseGoBool(value.trim(), key),
+        origin,
+      };
+    } else if (type === 'actions') {
+      entry(groupKind).actions = { value, origin };
+    }
+  }
+  return overrides;
+}
+
+interface HealthOverride {
+  script: string;
+  useOpenLibs: boolean;
+  /** Where the script was configured, for error messages. */
+  origin: string;
+}
+
 /**
  * The Lua health checks configured in `argocd-cm`, looked up as Argo CD's
  * `GetHealthScript` does: the exact `group/Kind` key first, then the first
@@ -126,88 +261,12 @@ export class HealthCustomizations {
     config: ResourceCustomizationsConfig = {},
   ): HealthCustomizations {
     const overrides = new Map<string, HealthOverride>();
-    const entry = (groupKind: string, origin: string): HealthOverride => {
-      let override = overrides.get(groupKind);
-      if (!override) {
-        override = { script: '', useOpenLibs: false, origin };
-        overrides.set(groupKind, override);
-      }
-      return override;
-    };
-
-    const yamlText = config[CUSTOMIZATIONS_KEY];
-    if (yamlText) {
-      let parsed: unknown;
-      try {
-        parsed = parseYaml(yamlText);
-      } catch (error) {
-        throw new ResourceCustomizationsError(
-          `argocd-cm key ${CUSTOMIZATIONS_KEY} is not valid YAML: ${
-            (error as Error).message
-          }`,
-        );
-      }
-      if (parsed !== null && !isRecord(parsed)) {
-        throw new ResourceCustomizationsError(
-          `argocd-cm key ${CUSTOMIZATIONS_KEY} must be a YAML map from group/Kind to customizations`,
-        );
-      }
-      for (const [groupKind, value] of Object.entries(parsed ?? {})) {
-        const where = `argocd-cm key ${CUSTOMIZATIONS_KEY}, entry ${JSON.stringify(
-          groupKind,
-        )}`;
-        if (value === null) continue;
-        if (!isRecord(value))
-          throw new ResourceCustomizationsError(`${where} must be a map`);
-        const script = value['health.lua'];
-        const useOpenLibs = value['health.lua.useOpenLibs'];
-        if (
-          script !== undefined &&
-          script !== null &&
-          typeof script !== 'string'
-        ) {
-          throw new ResourceCustomizationsError(
-            `${where}: health.lua must be a string holding a Lua script`,
-          );
-        }
-        if (
-          useOpenLibs !== undefined &&
-          useOpenLibs !== null &&
-          typeof useOpenLibs !== 'boolean'
-        ) {
-          throw new ResourceCustomizationsError(
-            `${where}: health.lua.useOpenLibs must be true or false`,
-          );
-        }
-        const override = entry(groupKind, where);
-        override.script = script ?? '';
-        override.useOpenLibs = useOpenLibs ?? false;
-      }
-    }
-
-    for (const [key, value] of Object.entries(config)) {
-      if (!key.startsWith(CUSTOMIZATIONS_KEY) || value === undefined) continue;
-      const parts = key.split('.');
-      if (parts.length < 4) continue;
-      const type = parts[2];
-      const groupKind = splitKeyGroupKind(parts.slice(3).join('.'), key);
-      if (!SPLIT_KEY_TYPES.has(type)) {
-        throw new ResourceCustomizationsError(
-          `argocd-cm key ${key}: resource customization type ${JSON.stringify(
-            type,
-          )} is not supported; use one of ${[...SPLIT_KEY_TYPES].join(', ')}`,
-        );
-      }
-      if (type === 'health') {
-        const override = entry(groupKind, `argocd-cm key ${key}`);
-        override.script = value;
-        override.origin = `argocd-cm key ${key}`;
-      } else if (type === 'useOpenLibs') {
-        entry(groupKind, `argocd-cm key ${key}`).useOpenLibs = parseGoBool(
-          value.trim(),
-          key,
-        );
-      }
+    for (const [groupKind, override] of readResourceOverrides(config)) {
+      overrides.set(groupKind, {
+        script: override.healthLua?.value ?? '',
+        useOpenLibs: override.useOpenLibs?.value ?? false,
+        origin: override.healthLua?.origin ?? '',
+      });
     }
     return new HealthCustomizations(overrides);
   }

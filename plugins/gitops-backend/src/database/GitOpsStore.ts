@@ -7,6 +7,10 @@ import { getApplication } from './operations/applications/getApplication';
 import { listApplications } from './operations/applications/listApplications';
 import { reindexApplications } from './operations/applications/reindexApplications';
 import { upsertApplication } from './operations/applications/upsertApplication';
+import { deleteArgoObject } from './operations/argoObjects/deleteArgoObject';
+import { getArgoObject } from './operations/argoObjects/getArgoObject';
+import { listArgoObjects } from './operations/argoObjects/listArgoObjects';
+import { upsertArgoObject } from './operations/argoObjects/upsertArgoObject';
 import { appendEvent } from './operations/events/appendEvent';
 import { listEvents } from './operations/events/listEvents';
 import { pruneEvents } from './operations/events/pruneEvents';
@@ -35,6 +39,8 @@ import type {
   ApplicationPage,
   ApplicationRecord,
   ApplicationStatusRecord,
+  ArgoObjectKey,
+  ArgoObjectRecord,
   CreateOperationInput,
   EventRecord,
   FinishOperationInput,
@@ -42,6 +48,7 @@ import type {
   LeaseInput,
   LeaseRecord,
   ListApplicationsOptions,
+  ListArgoObjectsOptions,
   ListEventsOptions,
   OperationRecord,
   PruneEventsOptions,
@@ -49,6 +56,8 @@ import type {
   SaveOperationStateInput,
   UpsertApplicationInput,
   UpsertApplicationResult,
+  UpsertArgoObjectInput,
+  UpsertArgoObjectResult,
 } from './types';
 
 /**
@@ -113,6 +122,14 @@ export interface GitOpsStore {
   renewLease(input: LeaseInput): Promise<LeaseRecord | undefined>;
   releaseLease(input: { name: string; holder: string }): Promise<boolean>;
   listLeases(options?: { prefix?: string }): Promise<LeaseRecord[]>;
+
+  // AppProjects and ApplicationSets
+  upsertArgoObject(
+    input: UpsertArgoObjectInput,
+  ): Promise<UpsertArgoObjectResult>;
+  getArgoObject(key: ArgoObjectKey): Promise<ArgoObjectRecord | undefined>;
+  listArgoObjects(options: ListArgoObjectsOptions): Promise<ArgoObjectRecord[]>;
+  deleteArgoObject(key: ArgoObjectKey): Promise<boolean>;
 }
 
 /** {@link GitOpsStore} on the plugin's own knex database (SQLite or PostgreSQL). */
@@ -234,5 +251,21 @@ export class DatabaseGitOpsStore implements GitOpsStore {
 
   listLeases(options?: { prefix?: string }) {
     return listLeases(this.knex, options);
+  }
+
+  upsertArgoObject(input: UpsertArgoObjectInput) {
+    return upsertArgoObject(this.knex, input);
+  }
+
+  getArgoObject(key: ArgoObjectKey) {
+    return getArgoObject(this.knex, key);
+  }
+
+  listArgoObjects(options: ListArgoObjectsOptions) {
+    return listArgoObjects(this.knex, options);
+  }
+
+  deleteArgoObject(key: ArgoObjectKey) {
+    return deleteArgoObject(this.knex, key);
   }
 }

@@ -17,6 +17,8 @@ const STORE_TABLES = [
   'history',
   'events',
   'leases',
+  'app_projects',
+  'application_sets',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
@@ -77,6 +79,11 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     });
     expect(completed.length).toBeGreaterThanOrEqual(3);
     expect(pending).toEqual([]);
+
+    await knex.migrate.down({ directory: migrationsDirectory });
+    expect(await knex.schema.hasTable('app_projects')).toBe(false);
+    expect(await knex.schema.hasTable('application_sets')).toBe(false);
+    expect(await knex.schema.hasTable('leases')).toBe(true);
 
     await knex.migrate.down({ directory: migrationsDirectory });
     expect(await knex.schema.hasTable('leases')).toBe(false);

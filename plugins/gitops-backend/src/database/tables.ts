@@ -106,3 +106,16 @@ export interface LeaseRow {
   renewed_at: StoredTimestamp;
   expires_at: StoredTimestamp;
 }
+
+/** A row of `app_projects` or `application_sets`. */
+export interface ArgoObjectRow {
+  namespace: string;
+  name: string;
+  /** The object as JSON. */
+  manifest: string;
+  /** 'config:<index>', 'api' or 'app:<ns>/<name>'. */
+  origin: string;
+  generation: number;
+  created_at: StoredTimestamp;
+  updated_at: StoredTimestamp;
+}

@@ -293,3 +293,58 @@ export interface LeaseInput {
    */
   now?: Date;
 }
+
+/** The Argo CD kinds besides Application that Driftless registers from Git. */
+export type ArgoObjectKind = 'AppProject' | 'ApplicationSet';
+
+/** An AppProject or ApplicationSet as written in Git (`argoproj.io/v1alpha1`). */
+export interface ArgoObjectManifest {
+  apiVersion: string;
+  kind: ArgoObjectKind;
+  metadata: {
+    name: string;
+    /** Set by the caller before storing (Driftless' default is `argocd`). */
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [field: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/** A stored AppProject or ApplicationSet. */
+export interface ArgoObjectRecord extends ApplicationKey {
+  kind: ArgoObjectKind;
+  manifest: ArgoObjectManifest;
+  /** `config:<index>`, `api`, or `app:<ns>/<name>` for objects an app of apps registered. */
+  origin: string;
+  /** 1 when created, bumped by every write that changes the manifest. */
+  generation: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UpsertArgoObjectInput {
+  /** Its `metadata.namespace` and `metadata.name` are the key; the namespace must be set. */
+  object: ArgoObjectManifest;
+  origin: string;
+}
+
+export interface UpsertArgoObjectResult {
+  record: ArgoObjectRecord;
+  created: boolean;
+  /** Whether the manifest or the origin differs from what was stored (true on creation). */
+  changed: boolean;
+}
+
+export interface ListArgoObjectsOptions {
+  kind: ArgoObjectKind;
+  /** Only objects with one of these origins. */
+  origins?: string[];
+  namespaces?: string[];
+}
+
+export interface ArgoObjectKey extends ApplicationKey {
+  kind: ArgoObjectKind;
+}

@@ -1,6 +1,7 @@
 import { getField, isRecord } from '../objectFields';
 import { HealthStatus, isHealthStatusCode, UnstructuredObject } from '../types';
 import { healthOf } from './checkSupport';
+import { luaToNumber } from '../lua/luaValues';
 
 // Argo Rollouts' Rollout and AnalysisRun. Argo CD ships these as Lua scripts
 // (resource_customizations/argoproj.io/{Rollout,AnalysisRun}/health.lua); this
@@ -10,20 +11,6 @@ import { healthOf } from './checkSupport';
 
 const WORKLOAD_GENERATION_ANNOTATION =
   'rollout.argoproj.io/workload-generation';
-
-/** Lua's `tonumber` for the values a Rollout carries: numbers and decimal or hex numeric strings. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
-  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(text)) {
-    const negative = text.startsWith('-');
-    const magnitude = parseInt(text.replace(/^[+-]/, ''), 16);
-    return negative ? -magnitude : magnitude;
-  }
-  return undefined;
-}
 
 function numberField(
   obj: UnstructuredObject,
@@ -52,8 +39,9 @@ function stringField(
 
 function isGenerationObserved(obj: UnstructuredObject): boolean {
   if (getField(obj, ['status']) === undefined) return false;
-  const observed = toNumber(getField(obj, ['status', 'observedGeneration']));
-  const generation = toNumber(getField(obj, ['metadata', 'generation'])) ?? 0;
+  const observed = luaToNumber(getField(obj, ['status', 'observedGeneration']));
+  const generation =
+    luaToNumber(getField(obj, ['metadata', 'generation'])) ?? 0;
   // Rollouts up to v0.9 put a hash in observedGeneration: nothing to compare.
   if (observed === undefined || observed > generation) return true;
   return observed === generation;
@@ -67,10 +55,10 @@ function isWorkloadGenerationObserved(obj: UnstructuredObject): boolean {
   ) {
     return true; // a Rollout of v1.0 or earlier, with no referenced workload
   }
-  const workloadGeneration = toNumber(
+  const workloadGeneration = luaToNumber(
     annotations[WORKLOAD_GENERATION_ANNOTATION],
   );
-  const observed = toNumber(
+  const observed = luaToNumber(
     getField(obj, ['status', 'workloadObservedGeneration']),
   );
   return workloadGeneration === observed;

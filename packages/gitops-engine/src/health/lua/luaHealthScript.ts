@@ -4,13 +4,10 @@ import {
   isHealthStatusCode,
   UnstructuredObject,
 } from '../types';
-import {
-  DEFAULT_LUA_MEMORY_LIMIT_BYTES,
-  DEFAULT_LUA_TIMEOUT_MS,
-  JsonValue,
-  LuaSandbox,
-  LuaSandboxError,
-} from './luaSandbox';
+import { JsonValue } from './luaSandbox';
+import { LuaLimits, LuaScriptError, runLuaScript } from './luaScript';
+
+export type { LuaLimits } from './luaScript';
 
 /** A Lua health script in Argo CD's format, and where it came from. */
 export interface LuaHealthScript {
@@ -20,14 +17,6 @@ export interface LuaHealthScript {
   useOpenLibs: boolean;
   /** Names the check in errors, e.g. `Lua health check for cert-manager.io/Certificate (argocd-cm key ...)`. */
   description: string;
-}
-
-/** Limits for one run of a Lua script. */
-export interface LuaLimits {
-  /** Default 1000 ms, Argo CD's limit. */
-  timeoutMs?: number;
-  /** Default 32 MiB. */
-  memoryLimitBytes?: number;
 }
 
 /** A Lua health check that could not give a health: it did not compile, failed, ran too long, or returned something unusable. */
@@ -105,46 +94,20 @@ export async function runLuaHealthScript(
   obj: UnstructuredObject,
   limits: LuaLimits = {},
 ): Promise<HealthStatus | null> {
-  const sandbox = await LuaSandbox.get();
-  const timeoutMs = limits.timeoutMs ?? DEFAULT_LUA_TIMEOUT_MS;
-  const memoryLimitBytes =
-    limits.memoryLimitBytes ?? DEFAULT_LUA_MEMORY_LIMIT_BYTES;
   let result: JsonValue;
   try {
-    result = sandbox.run({
+    result = await runLuaScript({
       source: script.source,
       chunkName: 'health.lua',
+      description: script.description,
       useOpenLibs: script.useOpenLibs,
       globals: { obj: obj as JsonValue, actionParams: {} },
-      timeoutMs,
-      memoryLimitBytes,
+      limits,
     });
   } catch (error) {
-    if (!(error instanceof LuaSandboxError)) throw error;
-    switch (error.kind) {
-      case 'syntax':
-        throw new LuaHealthCheckError(
-          'syntax',
-          `${script.description} does not compile: ${error.luaMessage}`,
-        );
-      case 'timeout':
-        throw new LuaHealthCheckError(
-          'timeout',
-          `${script.description} did not finish within ${timeoutMs} ms and was stopped; look for a loop that never ends`,
-        );
-      case 'memory':
-        throw new LuaHealthCheckError(
-          'memory',
-          `${script.description} needed more than ${Math.round(
-            memoryLimitBytes / 1024 / 1024,
-          )} MiB of memory and was stopped (${error.luaMessage})`,
-        );
-      default:
-        throw new LuaHealthCheckError(
-          'runtime',
-          `${script.description} failed: ${error.luaMessage}`,
-        );
-    }
+    if (error instanceof LuaScriptError)
+      throw new LuaHealthCheckError(error.reason, error.message);
+    throw error;
   }
   return toHealthStatus(result, script.description);
 }
