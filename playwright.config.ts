@@ -9,7 +9,11 @@ import { join } from 'node:path';
 // a fresh SQLite directory and local cluster per run.
 const PORT = Number(process.env.DRIFTLESS_E2E_PORT ?? 7117);
 const BASE_URL = `http://localhost:${PORT}`;
-const DATABASE_DIR = mkdtempSync(join(tmpdir(), 'driftless-e2e-db-'));
+// Workers evaluate this file again but inherit the runner's environment:
+// through it the tests find the run's demo repository (to commit to it).
+const DATABASE_DIR = (process.env.DRIFTLESS_E2E_DATA_DIR ??= mkdtempSync(
+  join(tmpdir(), 'driftless-e2e-db-'),
+));
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -22,8 +26,11 @@ export default defineConfig({
   reporter: [['list']],
 
   webServer: {
-    // The backend's log goes to a file: on failure, read it there.
-    command: 'yarn workspace backend start > test-output/e2e-backend.log 2>&1',
+    // The backend's log goes to a file: on failure, read it there. It runs
+    // from its sources without `backstage-cli package start`, whose file
+    // watching would restart it mid-run whenever a source file changes.
+    command:
+      'cd packages/backend && NODE_ENV=development node -r @backstage/cli/config/nodeTransform.cjs src/index.ts --config ../../app-config.yaml > ../../test-output/e2e-backend.log 2>&1',
     url: `${BASE_URL}/.backstage/health/v1/readiness`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -38,6 +45,8 @@ export default defineConfig({
       APP_CONFIG_kubeSim_kubeconfigPath: join(DATABASE_DIR, 'kubeconfig'),
       // And a fresh demo repository, made from examples/ at startup.
       DRIFTLESS_DEMO_REPO: join(DATABASE_DIR, 'demo-repo'),
+      // The rollout test makes its own release (packages/backend/src/modules/localDemoRelease.ts).
+      DRIFTLESS_DEMO_RELEASE: 'off',
     },
   },
 

@@ -168,6 +168,35 @@ export interface Config {
       /** Git mirrors and checkouts; `backend.workingDirectory`/driftless-gitops, else a temp directory. */
       cacheDirectory?: string;
     };
+    /** The ApplicationSet controller (Argo CD's argocd-applicationset-controller). */
+    applicationSets?: {
+      /** Run it; true. */
+      enabled?: boolean;
+      /** The controller's policy (`--policy`); sets that name none get `sync`. */
+      policy?: 'create-only' | 'create-update' | 'create-delete' | 'sync';
+      /** A set's own `syncPolicy.applicationsSync` wins over `policy` (`--enable-policy-override`); true unless `policy` is set. */
+      enablePolicyOverride?: boolean;
+      /** Git generators without `requeueAfterSeconds` generate again this often; 3 min. */
+      requeueAfter?: HumanDuration | string;
+      /** A set whose generation failed is tried again after this; 3 min. */
+      errorRequeueAfter?: HumanDuration | string;
+      /** The stored sets are listed this often for new, changed and removed ones; 10 s. */
+      scanInterval?: HumanDuration | string;
+      /** Honour `strategy: RollingSync` (`--enable-progressive-syncs`); true. */
+      progressiveSyncs?: boolean;
+      /** While a rollout runs, its apps are also checked this often; 10 s. */
+      rolloutPollInterval?: HumanDuration | string;
+      /** Sets reconciled at once per replica; 10. */
+      concurrency?: number;
+      /** Annotations and labels generated apps keep when their set updates them (`--preserved-annotations`, `--preserved-labels`). */
+      preservedFields?: { annotations?: string[]; labels?: string[] };
+      /** The only SCM API URLs scmProvider and pullRequest generators may call (`--allowed-scm-providers`); all when empty. */
+      allowedScmProviders?: string[];
+      /** Git files generator globbing: `legacy` (default) or `doublestar`. */
+      gitFileGlobbing?: 'legacy' | 'doublestar';
+      /** Timeout of one SCM or pull-request API request; 30 s. */
+      scmRequestTimeout?: HumanDuration | string;
+    };
     /**
      * How Driftless marks the objects it deploys (Argo CD's
      * application.resourceTrackingMethod and instance label).

@@ -1,20 +1,15 @@
-import { expect, test, type Page } from '@playwright/test';
-
-const SCREENSHOTS = 'test-output/screenshots';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-}
+import { expect, test } from '@playwright/test';
+import { SCREENSHOTS, signInAsGuest } from './demo';
 
 test('the catalog lists Driftless itself, and a component has a GitOps tab', async ({
   page,
 }) => {
   await signInAsGuest(page);
 
-  // The catalog (the landing page) shows the project's own entities.
+  // The catalog (the landing page) shows the project's own entities: 8
+  // packages and 8 demo shop components (root catalog-info.yaml).
   // (Entities are listed by title.)
-  await expect(page.getByText('All Components (10)')).toBeVisible();
+  await expect(page.getByText('All Components (16)')).toBeVisible();
   await expect(page.getByRole('link', { name: 'GitOps engine' })).toBeVisible();
   await expect(
     page.getByRole('link', { name: 'GitOps backend plugin' }),
@@ -53,12 +48,16 @@ test('a demo component links to its Applications by label selector', async ({
     .getByRole('navigation', { name: 'Content navigation' })
     .getByRole('link', { name: 'GitOps' })
     .click();
-  await expect(
-    page.getByText('Applications this entity follows'),
-  ).toBeVisible();
-  await expect(
-    page.getByRole('cell', { name: 'app.kubernetes.io/part-of=shop-frontend' }),
-  ).toBeVisible();
+  // One tab per Application the selector finds: dev, prod and the preview
+  // the shop-preview ApplicationSet generates.
+  const applications = page.getByRole('tablist', { name: 'Applications' });
+  for (const name of [
+    'shop-frontend-dev',
+    'shop-frontend-preview',
+    'shop-frontend-prod',
+  ]) {
+    await expect(applications.getByRole('tab', { name })).toBeVisible();
+  }
   await page.screenshot({
     path: `${SCREENSHOTS}/03-demo-component-gitops-tab.png`,
     fullPage: true,
@@ -81,7 +80,10 @@ test('the GitOps page shows the controller, its render tools and the local clust
     page.getByRole('cell', { name: 'helm', exact: true }),
   ).toBeVisible();
   // The local default cluster: kube-sim, started by the backend.
-  const localCluster = page.getByRole('row', { name: /in-cluster/ });
+  // (Applications deploying to it are listed above it, in rows of their own.)
+  const localCluster = page
+    .getByRole('row', { name: /in-cluster/ })
+    .filter({ hasText: 'local-kube-sim' });
   await expect(localCluster).toContainText('https://127.0.0.1:');
   await expect(localCluster).toContainText('local-kube-sim');
   await expect(localCluster).toContainText('env=local');

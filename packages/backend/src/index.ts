@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { gitopsModuleLocalDemoRelease } from './modules/localDemoRelease';
 import { gitopsModuleLocalDemoRepository } from './modules/localDemoRepository';
 import { gitopsModuleLocalKubeSim } from './modules/localKubeSim';
 
@@ -52,5 +53,7 @@ backend.add(import('@driftless/backstage-plugin-gitops-backend'));
 backend.add(gitopsModuleLocalKubeSim);
 // Local use only: the demo platform repository from examples/ (DRIFTLESS_DEMO_REPO).
 backend.add(gitopsModuleLocalDemoRepository);
+// Local use only: once the demo Rollouts are up, a release for the rollout card to show.
+backend.add(gitopsModuleLocalDemoRelease);
 
 backend.start();

@@ -16,7 +16,10 @@ import {
   signalsServiceRef,
   type SignalsService,
 } from '@backstage/plugin-signals-node';
-import { gitopsPermissions } from '@driftless/backstage-plugin-gitops-common';
+import {
+  gitopsApplicationSetPermissions,
+  gitopsPermissions,
+} from '@driftless/backstage-plugin-gitops-common';
 import {
   gitopsClustersExtensionPoint,
   type GitOpsClusterSupplier,
@@ -143,7 +146,10 @@ export function createGitOpsPlugin(
             );
           }
 
-          permissionsRegistry.addPermissions([...gitopsPermissions]);
+          permissionsRegistry.addPermissions([
+            ...gitopsPermissions,
+            ...gitopsApplicationSetPermissions,
+          ]);
           httpRouter.addAuthPolicy({
             path: '/health',
             allow: 'unauthenticated',

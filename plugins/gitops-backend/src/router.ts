@@ -14,6 +14,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { GitOpsStore } from './database/GitOpsStore';
 import { registerApplicationReadRoutes } from './routes/applicationReadRoutes';
+import { registerApplicationSetRoutes } from './routes/applicationSetRoutes';
 import { registerApplicationWriteRoutes } from './routes/applicationWriteRoutes';
 import { requireCaller, type RouteContext } from './routes/context';
 import { registerOperationRoutes } from './routes/operationRoutes';
@@ -105,6 +106,7 @@ export async function createRouter(
   registerApplicationReadRoutes(router, context);
   registerApplicationWriteRoutes(router, context);
   registerOperationRoutes(router, context);
+  registerApplicationSetRoutes(router, context);
 
   return router;
 }

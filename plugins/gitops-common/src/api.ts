@@ -457,6 +457,10 @@ export interface ListApplicationsQuery {
   selector?: string;
   /** A catalog entity ref: the apps its `argocd/*` or `driftless.dev/*` annotations link. */
   entity?: string;
+  /** An owner's entity ref (`group:default/team-a`; kind defaults to group): the apps linked to the catalog entities it owns. */
+  owner?: string;
+  /** Text the Application's name contains, ignoring case. */
+  search?: string;
   /** 1 to 1000; default 100. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -677,6 +681,85 @@ export interface ResourceActionsResponse {
 }
 
 /**
+ * Response of `GET /api/gitops/applications/:namespace/:name/resource`: one
+ * live object of the app's resource tree, a managed resource or one they own
+ * (a ReplicaSet, a Pod, an AnalysisRun), as JSON text (Argo CD's
+ * `ApplicationResourceResponse`). Secret values are masked (`++++++++`).
+ *
+ * @public
+ */
+export interface ApplicationResourceResponse {
+  manifest: string;
+}
+
+/**
+ * A resource as `GET .../resource/events` takes it: found in the app's tree
+ * by group, kind, namespace and name, so its API version may be left out;
+ * with `uid`, only while it is still that object.
+ *
+ * @public
+ */
+export type ResourceObjectRef = Omit<ResourceRef, 'version'> & {
+  version?: string;
+};
+
+/**
+ * One Kubernetes Event about a live resource of an app, in Kubernetes'
+ * core/v1 `Event` shape (`metadata.managedFields` left out). Events written
+ * through `events.k8s.io/v1` may carry `eventTime` and `series` instead of
+ * `firstTimestamp`, `lastTimestamp` and `count`.
+ *
+ * @public
+ */
+export interface ResourceEventView {
+  apiVersion: 'v1';
+  kind: 'Event';
+  metadata: {
+    name: string;
+    namespace: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+  };
+  involvedObject: {
+    apiVersion?: string;
+    kind?: string;
+    namespace?: string;
+    name?: string;
+    uid?: string;
+    resourceVersion?: string;
+    /** The part of the object, e.g. `spec.containers{main}`. */
+    fieldPath?: string;
+  };
+  /** `Normal` or `Warning`. */
+  type?: string;
+  /** CamelCase: `ScalingReplicaSet`, `BackOff`, `FailedScheduling`, … */
+  reason?: string;
+  message?: string;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  count?: number;
+  series?: { count?: number; lastObservedTime?: string };
+  source?: { component?: string; host?: string };
+  reportingComponent?: string;
+  reportingInstance?: string;
+  action?: string;
+}
+
+/**
+ * Response of `GET /api/gitops/applications/:namespace/:name/resource/events`:
+ * the Kubernetes Events about one live resource of the app's tree, newest
+ * first (as `kubectl describe` finds them: by the involved object's name,
+ * namespace, kind and uid).
+ *
+ * @public
+ */
+export interface ResourceEventsResponse {
+  items: ResourceEventView[];
+}
+
+/**
  * Body of `POST /api/gitops/applications/:namespace/:name/resource/actions`.
  *
  * @public
@@ -707,3 +790,288 @@ export type GitWebhookResponse =
     }
   | { type: 'ping'; provider: string; message: string }
   | { type: 'ignored'; provider: string; event: string; reason: string };
+
+/*
+ * ApplicationSets, as `/api/gitops/applicationsets` returns them: Argo CD's
+ * `argoproj.io/v1alpha1` ApplicationSet with its status, plus a `driftless`
+ * block saying who manages the set and which policy applies.
+ */
+
+/**
+ * Label Driftless puts on every Application an ApplicationSet generates: the
+ * set's name (left out when the name is too long for a label value). The
+ * annotation of the same key holds `<namespace>/<name>` and is always set.
+ *
+ * @public
+ */
+export const APPLICATION_SET_OWNER_KEY = 'driftless.dev/applicationset';
+
+/**
+ * `syncPolicy.applicationsSync`: what the ApplicationSet controller may do
+ * to the Applications it generates. `sync` creates, updates and deletes;
+ * `create-update` never deletes; `create-delete` never updates;
+ * `create-only` only creates.
+ *
+ * @public
+ */
+export type ApplicationsSyncPolicyCode =
+  | 'create-only'
+  | 'create-update'
+  | 'create-delete'
+  | 'sync';
+
+/**
+ * One entry of an ApplicationSet's `status.conditions` (Argo CD's
+ * `ApplicationSetCondition`): `ErrorOccurred`, `ParametersGenerated`,
+ * `ResourcesUpToDate`, `RolloutProgressing`.
+ *
+ * @public
+ */
+export interface ApplicationSetConditionView {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  message: string;
+  /** CamelCase, e.g. `ApplicationSetUpToDate`, `ApplicationGenerationFromParamsError`. */
+  reason: string;
+  lastTransitionTime?: string;
+}
+
+/**
+ * Where a generated Application is in a progressive sync (RollingSync).
+ *
+ * @public
+ */
+export type ProgressiveSyncStatusCode =
+  | 'Waiting'
+  | 'Pending'
+  | 'Progressing'
+  | 'Healthy';
+
+/**
+ * One entry of `status.applicationStatus`: a generated Application in a
+ * progressive sync (Argo CD's `ApplicationSetApplicationStatus`).
+ *
+ * @public
+ */
+export interface ApplicationSetApplicationStatusView {
+  /** The Application's name (in the set's namespace). */
+  application: string;
+  status: ProgressiveSyncStatusCode;
+  message: string;
+  /** The 1-based RollingSync step that selects it; `-1` when no step does. */
+  step: string;
+  /** The revisions the app was compared with when it entered this status. */
+  targetRevisions: string[];
+  lastTransitionTime?: string;
+}
+
+/**
+ * One entry of `status.resources`: a generated Application with its sync
+ * and health (Argo CD's `ResourceStatus`).
+ *
+ * @public
+ */
+export interface ApplicationSetResourceView {
+  group: 'argoproj.io';
+  version: 'v1alpha1';
+  kind: 'Application';
+  namespace: string;
+  name: string;
+  status?: SyncStatusCode;
+  health?: HealthStatusView;
+}
+
+/**
+ * `status` of an ApplicationSet. Empty conditions and resources until the
+ * controller has reconciled the set once.
+ *
+ * @public
+ */
+export interface ApplicationSetStatusView {
+  conditions: ApplicationSetConditionView[];
+  /** Only with a RollingSync strategy. */
+  applicationStatus?: ApplicationSetApplicationStatusView[];
+  /** The Applications the set owns now, by name. */
+  resources: ApplicationSetResourceView[];
+  resourcesCount: number;
+  /** Driftless: when the controller last reconciled the set. */
+  reconciledAt?: string;
+  /** Driftless: the set's `metadata.generation` that reconcile saw. */
+  observedGeneration?: number;
+  /** Driftless: the commits the Git generators read at that reconcile. */
+  gitRevisions?: Array<{ repoURL: string; revision: string; sha: string }>;
+}
+
+/**
+ * Driftless: who manages an ApplicationSet and the policy it runs with.
+ *
+ * @public
+ */
+export interface ApplicationSetManagementView {
+  /** `config:<index>` (a platform repository of app-config), or `app:<ns>/<name>` (an app of apps). */
+  origin: string;
+  /** Always false: ApplicationSets are changed in Git, where they are defined. */
+  editable: false;
+  /** The app of apps that registered the set, when one did. */
+  owner?: { kind: 'Application'; namespace: string; name: string };
+  /** The policy in force: the set's own, or the controller's when it overrides (`gitops.applicationSets.policy`). */
+  applicationsSync: ApplicationsSyncPolicyCode;
+}
+
+/**
+ * An ApplicationSet as the API returns it: Argo CD's JSON shape.
+ *
+ * @public
+ */
+export interface GitOpsApplicationSet {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: 'ApplicationSet';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    /** Bumped by every change of the set's manifest. */
+    generation: number;
+    creationTimestamp: string;
+    [field: string]: unknown;
+  };
+  /** As written in Git: generators, template, syncPolicy, strategy, … */
+  spec: Record<string, unknown>;
+  status: ApplicationSetStatusView;
+  driftless: ApplicationSetManagementView;
+}
+
+/**
+ * Response of `GET /api/gitops/applicationsets`, by namespace then name.
+ *
+ * @public
+ */
+export interface ListApplicationSetsResponse {
+  items: GitOpsApplicationSet[];
+}
+
+/**
+ * Body of `POST /api/gitops/applicationsets/generate`: the ApplicationSet to
+ * generate from (Argo CD's `ApplicationSetGenerateRequest`). Its
+ * `metadata.namespace` defaults to the controller's namespace.
+ *
+ * @public
+ */
+export interface GenerateApplicationSetRequest {
+  applicationSet: Record<string, unknown>;
+}
+
+/**
+ * An Application a dry run generated, as the controller would store it.
+ *
+ * @public
+ */
+export interface GeneratedApplicationView {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: 'Application';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    [field: string]: unknown;
+  };
+  spec: ApplicationSpecView;
+}
+
+/**
+ * Response of the dry-run routes (`POST /api/gitops/applicationsets/generate`
+ * and `POST /api/gitops/applicationsets/:namespace/:name/generate`): what the
+ * set generates now, and what the controller would change among the
+ * Applications a stored set of that name owns. Nothing is written.
+ *
+ * @public
+ */
+export interface GenerateApplicationSetResponse {
+  /** In generation order (Argo CD's `applications`). */
+  applications: GeneratedApplicationView[];
+  /** Which generator and parameter set produced each Application (same order). */
+  sources: Array<{ generator: string; paramSet: number }>;
+  /** When the controller would generate again without an event; absent for list and clusters generators. */
+  requeueAfterSeconds?: number;
+  /** The policy the controller would apply. */
+  applicationsSync: ApplicationsSyncPolicyCode;
+  /** Against the Applications the stored set of this name owns now (all `create` when there is none). */
+  changes: {
+    create: string[];
+    update: string[];
+    /** Owned Applications no longer generated that the policy deletes. */
+    delete: string[];
+    unchanged: string[];
+    /** Owned Applications no longer generated that the policy keeps, or generated ones it may not update. */
+    kept: string[];
+    /** Generated names taken by an Application another origin manages; the controller leaves those alone. */
+    conflicts: Array<{ name: string; origin: string }>;
+  };
+  /** Generated Applications the controller would not write, and why (unknown project or destination cluster). */
+  invalid: Array<{ name: string; message: string }>;
+}
+
+/**
+ * One event of an ApplicationSet, in the shape of a Kubernetes `Event`.
+ *
+ * @public
+ */
+export interface ApplicationSetEventView {
+  apiVersion: 'v1';
+  kind: 'Event';
+  metadata: { name: string; namespace: string; creationTimestamp: string };
+  involvedObject: {
+    apiVersion: 'argoproj.io/v1alpha1';
+    kind: 'ApplicationSet';
+    namespace: string;
+    name: string;
+  };
+  type: 'Normal' | 'Warning';
+  /** CamelCase: `ApplicationCreated`, `ApplicationDeleted`, `GenerationFailed`, … */
+  reason: string;
+  message: string;
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: number;
+  source: { component: string };
+}
+
+/**
+ * Response of `GET /api/gitops/applicationsets/:namespace/:name/events`, newest first.
+ *
+ * @public
+ */
+export interface ApplicationSetEventsResponse {
+  items: ApplicationSetEventView[];
+  /** Pass as `cursor` for older events; absent on the last page. */
+  nextCursor?: string;
+}
+
+/**
+ * The Backstage signals channel the GitOps backend publishes an
+ * {@link ApplicationStatusSignal} on whenever an Application's sync status,
+ * health or revision changes (when the signals plugin is installed).
+ *
+ * @public
+ */
+export const APPLICATIONS_SIGNAL_CHANNEL = 'gitops:applications';
+
+/**
+ * What {@link APPLICATIONS_SIGNAL_CHANNEL} carries: the new summary of one
+ * Application. It tells the portal what to load again; the REST API stays
+ * the source of the full state.
+ *
+ * @public
+ */
+export interface ApplicationStatusSignal {
+  /** `namespace/name`. */
+  key: string;
+  namespace: string;
+  name: string;
+  sync: SyncStatusCode;
+  health: HealthStatusCode;
+  revision?: string;
+}

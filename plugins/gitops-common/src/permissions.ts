@@ -159,14 +159,15 @@ function checkRefPart(
   part: string,
   label: 'namespace' | 'name',
   where: string,
+  kind: 'Application' | 'ApplicationSet' = 'Application',
 ): void {
   if (part.trim() === '') {
-    throw new InputError(`${where}: the Application ${label} is empty`);
+    throw new InputError(`${where}: the ${kind} ${label} is empty`);
   }
   // A '/' would make `<namespace>/<name>` ambiguous; Kubernetes names never hold one.
   if (part.includes('/')) {
     throw new InputError(
-      `${where}: the Application ${label} '${part}' contains '/', which Kubernetes names cannot`,
+      `${where}: the ${kind} ${label} '${part}' contains '/', which Kubernetes names cannot`,
     );
   }
 }
@@ -201,4 +202,82 @@ export function parseApplicationResourceRef(ref: string): ApplicationIdentity {
   checkRefPart(namespace, 'namespace', where);
   checkRefPart(name, 'name', where);
   return { namespace, name };
+}
+
+/**
+ * The resource type of ApplicationSet permissions: one Argo CD
+ * ApplicationSet, referred to by {@link toApplicationSetResourceRef}. A type
+ * of its own, as Argo CD's RBAC has the `applicationsets` resource beside
+ * `applications`: seeing a set shows what it generates, and a dry run of a
+ * set reads Git and SCM APIs with the backend's credentials.
+ *
+ * @public
+ */
+export const GITOPS_APPLICATION_SET_RESOURCE_TYPE = 'gitops-applicationset';
+
+/**
+ * {@link GITOPS_APPLICATION_SET_RESOURCE_TYPE} as a type.
+ *
+ * @public
+ */
+export type GitOpsApplicationSetResourceType =
+  typeof GITOPS_APPLICATION_SET_RESOURCE_TYPE;
+
+/**
+ * A permission on one ApplicationSet.
+ *
+ * @public
+ */
+export type GitOpsApplicationSetPermission =
+  ResourcePermission<GitOpsApplicationSetResourceType>;
+
+/**
+ * See an ApplicationSet: spec, status, conditions, the Applications it
+ * generated with their sync and health, its events, and a dry run of the
+ * stored set (what it would generate now). Argo CD's `applicationsets, get`.
+ *
+ * @public
+ */
+export const gitopsApplicationSetReadPermission = createPermission({
+  name: 'gitops.applicationset.read',
+  attributes: { action: 'read' },
+  resourceType: GITOPS_APPLICATION_SET_RESOURCE_TYPE,
+});
+
+/**
+ * Generate from an ApplicationSet given in the request (a dry run of a set
+ * that is not stored, or not as written). Argo CD asks `applicationsets,
+ * create` for its generate call: the set's generators read any repository
+ * and SCM organization the backend's credentials reach, so it is granted as
+ * narrowly as creating a set would be. Nothing is stored.
+ *
+ * @public
+ */
+export const gitopsApplicationSetCreatePermission = createPermission({
+  name: 'gitops.applicationset.create',
+  attributes: { action: 'create' },
+  resourceType: GITOPS_APPLICATION_SET_RESOURCE_TYPE,
+});
+
+/**
+ * Every ApplicationSet permission, for `permissionsRegistry.addPermissions`.
+ *
+ * @public
+ */
+export const gitopsApplicationSetPermissions: readonly GitOpsApplicationSetPermission[] =
+  [gitopsApplicationSetReadPermission, gitopsApplicationSetCreatePermission];
+
+/**
+ * The resource ref of an ApplicationSet, `<namespace>/<name>`, the string
+ * passed as `resourceRef` when authorizing a GitOps ApplicationSet permission.
+ *
+ * @public
+ */
+export function toApplicationSetResourceRef(
+  appSet: ApplicationIdentity,
+): string {
+  const where = 'Cannot build a gitops-applicationset resource ref';
+  checkRefPart(appSet.namespace, 'namespace', where, 'ApplicationSet');
+  checkRefPart(appSet.name, 'name', where, 'ApplicationSet');
+  return `${appSet.namespace}/${appSet.name}`;
 }

@@ -9,7 +9,13 @@
  */
 
 export { gitopsFrontendPlugin as default } from './plugin';
-export { EntityGitOpsContent, GitOpsPage, gitopsPlugin } from './legacy';
+export {
+  EntityGitOpsCard,
+  EntityGitOpsContent,
+  EntityRolloutCard,
+  GitOpsPage,
+  gitopsPlugin,
+} from './legacy';
 export { gitopsApiRef, type GitOpsApi } from './api/GitOpsApi';
 export { GitOpsClient } from './api/GitOpsClient';
 export {

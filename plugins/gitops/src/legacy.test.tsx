@@ -12,9 +12,16 @@ import { setupServer } from 'msw/node';
 import {
   annotatedEntity,
   clustersResponse,
+  fleetApplication,
   healthResponse,
   plainEntity,
 } from './__testUtils__/fixtures';
+import {
+  shopDevApplication,
+  shopDevEvents,
+  shopDevManagedResources,
+  shopDevResourceTree,
+} from './__testUtils__/applicationDetailsFixtures';
 import { gitopsApiRef, type GitOpsApi } from './api/GitOpsApi';
 import { EntityGitOpsContent, GitOpsPage, gitopsPlugin } from './legacy';
 
@@ -29,8 +36,30 @@ function gitopsApiFromPluginFactory(): GitOpsApi {
   }) as GitOpsApi;
 }
 
+/** The backend's answers for the annotated entity's one app, as the tab reads them. */
+const applicationDetailsHandlers = [
+  http.get('*/api/gitops/applications', () =>
+    HttpResponse.json({ items: [shopDevApplication] }),
+  ),
+  http.get('*/api/gitops/applications/gitops/shop-dev', () =>
+    HttpResponse.json(shopDevApplication),
+  ),
+  http.get('*/api/gitops/applications/gitops/shop-dev/resource-tree', () =>
+    HttpResponse.json(shopDevResourceTree),
+  ),
+  http.get('*/api/gitops/applications/gitops/shop-dev/managed-resources', () =>
+    HttpResponse.json({ items: shopDevManagedResources }),
+  ),
+  http.get('*/api/gitops/applications/gitops/shop-dev/events', () =>
+    HttpResponse.json({ items: shopDevEvents }),
+  ),
+];
+
 // These render the legacy exports the way a legacy app does: through the
 // plugin's extensions and its API factory, with the real HTTP client.
+// Rendering whole pages takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('legacy frontend system exports', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -43,22 +72,25 @@ describe('legacy frontend system exports', () => {
     expect(gitopsPlugin.routes.root).toBeDefined();
   });
 
-  it('EntityGitOpsContent lists the Applications an entity follows', async () => {
+  it('EntityGitOpsContent shows the resources of the Applications an entity follows', async () => {
+    server.use(...applicationDetailsHandlers);
     await renderInTestApp(
-      <EntityProvider entity={annotatedEntity}>
-        <EntityGitOpsContent />
-      </EntityProvider>,
+      <TestApiProvider apis={[[gitopsApiRef, gitopsApiFromPluginFactory()]]}>
+        <EntityProvider entity={annotatedEntity}>
+          <EntityGitOpsContent />
+        </EntityProvider>
+      </TestApiProvider>,
     );
     expect(
-      await screen.findByText('Applications this entity follows'),
+      await screen.findByRole(
+        'tree',
+        { name: 'Resources of shop-dev' },
+        // Loads the app, its tree, diffs and events: slow on a busy machine.
+        { timeout: 15_000 },
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByText('shop-dev')).toBeInTheDocument();
-    expect(screen.getByText('shop-prod')).toBeInTheDocument();
-    expect(
-      screen.getByText('app.kubernetes.io/part-of=shop'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('team-shop')).toBeInTheDocument();
-  });
+    expect(screen.getByText('web-7d9c5b6f48-x2k9p')).toBeInTheDocument();
+  }, 30_000);
 
   it('EntityGitOpsContent says which annotation to add when there is none', async () => {
     await renderInTestApp(
@@ -76,6 +108,16 @@ describe('legacy frontend system exports', () => {
       http.get('*/api/gitops/clusters', () =>
         HttpResponse.json(clustersResponse),
       ),
+      http.get('*/api/gitops/applications', () =>
+        HttpResponse.json({
+          items: [
+            fleetApplication('shop-prod', { destinationNamespace: 'shop' }),
+          ],
+        }),
+      ),
+      http.get('*/api/gitops/applicationsets', () =>
+        HttpResponse.json({ items: [] }),
+      ),
     );
     // Mounted on a route as a legacy App.tsx does.
     await renderInTestApp(
@@ -87,10 +129,14 @@ describe('legacy frontend system exports', () => {
       { routeEntries: ['/gitops'] },
     );
     expect(
-      await screen.findByText(/7 Applications stored/),
+      // The page loads lazily: seconds on a busy machine.
+      await screen.findByText(/7 Applications stored/, undefined, {
+        timeout: 15_000,
+      }),
     ).toBeInTheDocument();
     expect(screen.getByText('prod-eu')).toBeInTheDocument();
     expect(screen.getByText('env=prod')).toBeInTheDocument();
     expect(screen.getByText(/'helm' was not found/)).toBeInTheDocument();
+    expect(await screen.findByText('shop-prod')).toBeInTheDocument();
   });
 });

@@ -43,6 +43,43 @@ export const GitOpsPage = gitopsPlugin.provide(
 );
 
 /**
+ * The GitOps card for an entity's overview: its Applications' sync,
+ * health, revision and operation, with Sync, Refresh, Rollback and
+ * Terminate. Show it for entities that link Applications, e.g.
+ * `<EntitySwitch.Case if={isGitOpsAvailable}>`; without an annotation it
+ * says which one to add.
+ *
+ * @public
+ */
+export const EntityGitOpsCard = gitopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGitOpsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityGitOpsCard').then(m => m.EntityGitOpsCard),
+    },
+  }),
+);
+
+/**
+ * The Argo Rollouts card for an entity's overview: the Rollouts its
+ * Applications manage, with canary steps and weights, blue-green promotion,
+ * revisions, AnalysisRuns and Argo Rollouts' actions. Pass `hideWhenEmpty`
+ * to show nothing when the apps manage no Rollout.
+ *
+ * @public
+ */
+export const EntityRolloutCard = gitopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRolloutCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityRolloutCard').then(m => m.EntityRolloutCard),
+    },
+  }),
+);
+
+/**
  * The GitOps entity tab; put it in an `EntityLayout.Route`.
  *
  * @public

@@ -4,7 +4,11 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { isGitOpsAvailable } from '@driftless/backstage-plugin-gitops-common';
 import { RiGitBranchLine } from '@remixicon/react';
 import { gitopsApiRef } from './api/GitOpsApi';
 import { GitOpsClient } from './api/GitOpsClient';
@@ -50,6 +54,36 @@ export const gitopsEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The GitOps card on the overview of entities whose annotations link
+ * Applications (`isGitOpsAvailable`). A content card: its table is wide.
+ */
+export const gitopsEntityCard = EntityCardBlueprint.make({
+  name: 'applications',
+  params: {
+    type: 'content',
+    filter: isGitOpsAvailable,
+    loader: () =>
+      import('./components/EntityGitOpsCard').then(m => <m.EntityGitOpsCard />),
+  },
+});
+
+/**
+ * The Argo Rollouts card on the overview of entities whose annotations link
+ * Applications; it shows nothing for entities whose apps manage no Rollout.
+ */
+export const gitopsEntityRolloutCard = EntityCardBlueprint.make({
+  name: 'rollouts',
+  params: {
+    type: 'content',
+    filter: isGitOpsAvailable,
+    loader: () =>
+      import('./components/EntityRolloutCard').then(m => (
+        <m.EntityRolloutCard hideWhenEmpty />
+      )),
+  },
+});
+
+/**
  * The Driftless GitOps plugin for the new frontend system.
  *
  * @public
@@ -59,6 +93,12 @@ export const gitopsFrontendPlugin = createFrontendPlugin({
   title: 'GitOps',
   icon: <RiGitBranchLine />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [gitopsApi, gitopsPage, gitopsEntityContent],
+  extensions: [
+    gitopsApi,
+    gitopsPage,
+    gitopsEntityContent,
+    gitopsEntityCard,
+    gitopsEntityRolloutCard,
+  ],
   routes: { root: rootRouteRef },
 });

@@ -1,4 +1,11 @@
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -160,30 +167,35 @@ describe('driftless render', () => {
 
   it('renders every Application of the demo repository (examples/)', async () => {
     const examples = resolve(__dirname, '../../../../examples');
-    const files = (await readdir(join(examples, 'bootstrap'))).filter(file =>
-      file.startsWith('shop-'),
-    );
-    expect(files).toHaveLength(4);
-    for (const file of files) {
+    const bootstrap = join(examples, 'bootstrap');
+    const applications: Array<{ file: string; namespace: string }> = [];
+    for (const file of await readdir(bootstrap)) {
+      const text = await readFile(join(bootstrap, file), 'utf8');
+      if (!/^kind: Application$/m.test(text)) continue;
+      const namespace = /^ {4}namespace: (\S+)$/m.exec(text)?.[1];
+      applications.push({ file, namespace: namespace! });
+    }
+    // The shop apps and the platform's argo-rollouts app, at least.
+    expect(applications.length).toBeGreaterThanOrEqual(10);
+    for (const { file, namespace } of applications) {
       const result = await runCli(
         'render',
-        join(examples, 'bootstrap', file),
+        join(bootstrap, file),
         '--repo-root',
         examples,
       );
-      expect(result.stderr).toBe('');
+      expect({ file, stderr: result.stderr }).toEqual({ file, stderr: '' });
       const objects = objectsOf(result.stdout);
-      const environment = file.endsWith('-prod.yaml')
-        ? 'shop-prod'
-        : 'shop-dev';
-      expect(objects.map(o => o.kind).sort()).toEqual([
-        'ConfigMap',
-        'Deployment',
-        'Service',
-      ]);
-      expect(objects.every(o => o.metadata.namespace === environment)).toBe(
-        true,
-      );
+      expect(objects.length).toBeGreaterThan(0);
+      // Kustomize puts every namespaced object into the app's destination.
+      for (const object of objects) {
+        if (object.metadata.namespace !== undefined) {
+          expect({ file, namespace: object.metadata.namespace }).toEqual({
+            file,
+            namespace,
+          });
+        }
+      }
     }
   });
 });

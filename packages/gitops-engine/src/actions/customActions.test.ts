@@ -191,6 +191,7 @@ describe('Lua resource actions configured in argocd-cm', () => {
       'abort',
       'annotate',
       'pause',
+      'promote',
       'promote-full',
       'restart',
       'resume',

@@ -353,6 +353,66 @@ describe('ClusterCache', () => {
     );
   });
 
+  it('watches a kind over all namespaces once it spans more than a few', async () => {
+    const namespaces = Array.from({ length: 12 }, (_, i) => `ns-${i}`);
+    cluster.sim.apply([
+      ...namespaces.map(name => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      })),
+      configMap('first', 'ns-0', { app: 'shop' }),
+      configMap('last', 'ns-11', { app: 'shop' }),
+    ]);
+    for (const namespace of namespaces) {
+      await cache.watch([{ apiVersion: 'v1', kind: 'ConfigMap', namespace }]);
+    }
+    expect(names(cache.trackedObjects('shop'))).toEqual(['first', 'last']);
+    await eventually(
+      () => configMapWatchers().length === 1,
+      'the namespace watches to be replaced by one',
+    );
+    expect(configMapWatchers()[0].namespace).toBeUndefined();
+  });
+
+  it('in namespaced mode, keeps more watches open than the connection has sockets for requests', async () => {
+    cache.stop();
+    // 40 namespaces × 1 kind: more watches than the 32 pooled sockets, which
+    // they must not take from lists and gets.
+    const namespaces = Array.from({ length: 40 }, (_, i) => `tenant-${i}`);
+    cluster.sim.apply([
+      ...namespaces.map(name => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      })),
+      configMap('owned', 'tenant-39', { app: 'shop' }),
+    ]);
+    cache = new ClusterCache({
+      connection: cluster.connection,
+      tracking,
+      namespaces,
+    });
+    await cache.watch(
+      namespaces.map(namespace => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace,
+      })),
+    );
+    expect(configMapWatchers()).toHaveLength(40);
+    // A change in every namespace arrives: every watch is connected.
+    cluster.sim.apply(
+      namespaces.map(namespace =>
+        configMap(`later-${namespace}`, namespace, { app: 'shop' }),
+      ),
+    );
+    await eventually(
+      () => cache.trackedObjects('shop').length === 41,
+      'a change in each namespace to arrive',
+    );
+  });
+
   it('in namespaced mode, watches only the configured namespaces and refuses others', async () => {
     cache.stop();
     cache = new ClusterCache({

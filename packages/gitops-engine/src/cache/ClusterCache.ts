@@ -88,6 +88,12 @@ interface CacheEntry {
   owner?: string;
 }
 
+/**
+ * Outside namespaced mode, how many namespaces of one kind get their own
+ * list+watch before the kind is watched over all namespaces instead.
+ */
+const MAX_NAMESPACE_WATCHES_PER_KIND = 8;
+
 function groupKindKey(group: string, kind: string): string {
   return `${group}/${kind}`;
 }
@@ -264,7 +270,8 @@ class TypeWatcher {
  * The live state of one cluster, as Argo CD's cluster cache keeps it: a
  * list+watch for each resource type the managed apps use (registered on
  * demand with {@link ClusterCache.watch}, never every type in the cluster),
- * per namespace where the apps are namespaced, resumed after dropped watches
+ * per namespace where the apps are namespaced (over all namespaces once a
+ * kind spans more than a few), resumed after dropped watches
  * and relisted when the watched resourceVersion expires (410 Gone). An index
  * answers "objects tracked by app X" without a scan, and listeners hear of
  * every change to a tracked object.
@@ -351,7 +358,21 @@ export class ClusterCache {
       }
       return [undefined];
     }
-    if (!this.namespaces) return [namespace];
+    if (!this.namespaces) {
+      // Past a few namespaces, one list+watch over all of them (Argo CD's
+      // way) costs less than one per namespace: a thousand apps in their own
+      // namespaces would otherwise hold thousands of watches open.
+      const scopes = this.watchers.get(
+        groupKindKey(resource.group, resource.kind),
+      );
+      if (
+        namespace !== undefined &&
+        !scopes?.has(namespace) &&
+        (scopes?.size ?? 0) >= MAX_NAMESPACE_WATCHES_PER_KIND
+      )
+        return [undefined];
+      return [namespace];
+    }
     if (namespace === undefined) return [...this.namespaces];
     if (!this.namespaces.has(namespace)) {
       throw new ClusterError(

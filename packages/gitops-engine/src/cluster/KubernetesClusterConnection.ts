@@ -165,6 +165,7 @@ export class KubernetesClusterConnection implements ClusterConnection {
   private readonly extraCa?: string;
   private readonly useSystemCa: boolean;
   private agent?: http.Agent;
+  private watchAgent?: http.Agent;
   private agentKey?: string;
   private discovery?: { index: DiscoveryIndex; fetchedAt: number };
   private discovering?: Promise<DiscoveryIndex>;
@@ -209,6 +210,7 @@ export class KubernetesClusterConnection implements ClusterConnection {
   private async requestOptions(): Promise<{
     headers: Record<string, string>;
     agent: http.Agent;
+    watchAgent: http.Agent;
   }> {
     const options: https.RequestOptions = {};
     try {
@@ -232,7 +234,8 @@ export class KubernetesClusterConnection implements ClusterConnection {
       )}`;
     }
     headers['User-Agent'] = this.userAgent;
-    return { headers, agent: this.agentFor(options) };
+    const agent = this.agentFor(options);
+    return { headers, agent, watchAgent: this.watchAgent! };
   }
 
   /** The keep-alive agent for the current TLS material, rebuilt only when it changes (a rotated client certificate). */
@@ -265,6 +268,12 @@ export class KubernetesClusterConnection implements ClusterConnection {
       this.agent = this.server.startsWith('https:')
         ? new https.Agent(agentOptions)
         : new http.Agent({ keepAlive: true, maxSockets: 32 });
+      // Watches hold their socket for minutes: in the pool of short
+      // requests, 32 of them would leave no socket for anything else.
+      this.watchAgent?.destroy();
+      this.watchAgent = this.server.startsWith('https:')
+        ? new https.Agent({ ...tls })
+        : new http.Agent();
       this.agentKey = key;
     }
     return this.agent;
@@ -666,7 +675,7 @@ export class KubernetesClusterConnection implements ClusterConnection {
       fieldSelector: options.fieldSelector,
     });
     this.requestOptions().then(
-      ({ headers, agent }) => {
+      ({ headers, watchAgent: agent }) => {
         if (stream.closed) return;
         headers.Accept = 'application/json';
         const transport = url.protocol === 'https:' ? https : http;
@@ -995,5 +1004,7 @@ export class KubernetesClusterConnection implements ClusterConnection {
     for (const watch of [...this.openWatches]) watch.stop();
     this.agent?.destroy();
     this.agent = undefined;
+    this.watchAgent?.destroy();
+    this.watchAgent = undefined;
   }
 }

@@ -726,6 +726,50 @@ describe('ApplicationComparator', () => {
         'OutOfSync',
       ]);
     });
+
+    it('needs no dry run after a sync told it what the apply returned', async () => {
+      const objects = ['one', 'two'].map(name => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `applied-${name}` },
+        data: { name },
+      }));
+      const compareRequest = request('applied', objects, {
+        destinationNamespace: 'shop',
+      });
+      const { objects: prepared } = await comparator.prepare(compareRequest);
+      const applied: KubernetesObject[] = [];
+      for (const object of prepared) {
+        const result = await cluster.connection.apply(object, { force: true });
+        comparator.differ.rememberApplied(object, result);
+        applied.push(result);
+      }
+      await cacheHolds(applied);
+
+      const before = counters();
+      const compared = await comparator.compare(compareRequest);
+      await dryRunsSince(before, 0);
+      expect(compared.resources.map(r => r.predictionCacheHit)).toEqual([
+        true,
+        true,
+      ]);
+      expect(compared.status).toBe('Synced');
+
+      // Someone else changes one: its new resourceVersion needs a real dry run, which replaces the old prediction.
+      await applyAs('other', {
+        ...prepared[0],
+        data: { name: 'changed' },
+      });
+      const size = comparator.differ.predictionCache!.size;
+      const beforeChange = counters();
+      const again = await comparator.compare(compareRequest);
+      await dryRunsSince(beforeChange, 1);
+      expect(again.resources.map(r => r.status)).toEqual([
+        'OutOfSync',
+        'Synced',
+      ]);
+      expect(comparator.differ.predictionCache!.size).toBe(size);
+    });
   });
 
   describe('errors', () => {

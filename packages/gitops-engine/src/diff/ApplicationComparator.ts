@@ -25,6 +25,7 @@ import {
 } from './ignoreDifferences';
 import { ObjectDiffer, type DiffMethod } from './ObjectDiffer';
 import type { PredictionCache } from './PredictionCache';
+import { withLazyDiff } from './presentation';
 
 export const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
@@ -70,7 +71,7 @@ export interface ResourceDiff {
   /** Normalized objects for the UI; Secret values masked. */
   predictedLive?: KubernetesObject;
   normalizedLive?: KubernetesObject;
-  /** Unified diff, live to desired, as YAML; '' when in sync. */
+  /** Unified diff, live to desired, as YAML; '' when in sync. Computed on first read. */
   diff: string;
 }
 
@@ -412,18 +413,22 @@ export class ApplicationComparator {
           method: serverSide && !replace ? 'server-side' : 'structural',
           includeMutationWebhook,
         });
-        return {
-          ...base,
-          status: result.modified ? 'OutOfSync' : 'Synced',
-          message:
-            result.warnings.length > 0 ? result.warnings.join('; ') : undefined,
-          missing: !live,
-          method: result.method,
-          predictionCacheHit: result.predictionCacheHit,
-          predictedLive: result.predictedLive,
-          normalizedLive: result.normalizedLive,
-          diff: result.diff,
-        };
+        return withLazyDiff(
+          {
+            ...base,
+            status: result.modified ? 'OutOfSync' : 'Synced',
+            message:
+              result.warnings.length > 0
+                ? result.warnings.join('; ')
+                : undefined,
+            missing: !live,
+            method: result.method,
+            predictionCacheHit: result.predictionCacheHit,
+            predictedLive: result.predictedLive,
+            normalizedLive: result.normalizedLive,
+          },
+          () => result.diff,
+        );
       } catch (error) {
         if (!(error instanceof ClusterError)) throw error;
         return {
@@ -442,7 +447,7 @@ export class ApplicationComparator {
       const base = baseDiff(key, live);
       if (isHook(live)) return { ...base, hook: true };
       const result = await this.differ.diff(undefined, live);
-      return {
+      const extraneousDiff: ResourceDiff = {
         ...base,
         status: 'OutOfSync',
         requiresPruning: true,
@@ -452,8 +457,8 @@ export class ApplicationComparator {
         ),
         method: result.method,
         normalizedLive: result.normalizedLive,
-        diff: result.diff,
       };
+      return withLazyDiff(extraneousDiff, () => result.diff);
     };
 
     const desiredResults = await mapConcurrently(

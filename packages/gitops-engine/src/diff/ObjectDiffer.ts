@@ -15,7 +15,7 @@ import { cloneJson } from './json';
 import { removeManagedFieldsDifferences } from './managedFields';
 import { digestSecretData, normalizeSecret } from './normalize';
 import { PredictionCache } from './PredictionCache';
-import { maskSecretPair, unifiedDiff } from './presentation';
+import { maskSecretPair, unifiedDiff, withLazyDiff } from './presentation';
 
 /** How the expected live state of an object was worked out. */
 export type DiffMethod =
@@ -42,7 +42,7 @@ export interface ObjectDiff {
   predictedLive?: KubernetesObject;
   /** The live object, normalized (undefined when it does not exist). */
   normalizedLive?: KubernetesObject;
-  /** Unified diff from live to predicted, as YAML; '' when not modified. */
+  /** Unified diff from live to predicted, as YAML; '' when not modified. Computed on first read. */
   diff: string;
   warnings: string[];
 }
@@ -106,8 +106,39 @@ export class ObjectDiffer {
       fieldManager: this.fieldManager,
     });
     digestSecretData(predicted, this.digestKey);
-    this.predictionCache?.set(key, predicted);
+    this.predictionCache?.set(key, predicted, this.slotOf(manifest));
     return { predicted, cacheHit: false };
+  }
+
+  /**
+   * Records what a real server-side apply of `manifest` (this field manager,
+   * `force`) returned as the prediction for that manifest over the object it
+   * produced: applying the same manifest to it again changes nothing, so the
+   * dry run the next comparison would make is known already. Until something
+   * else changes the object (a new resourceVersion), its comparison after a
+   * sync costs no request.
+   */
+  rememberApplied(manifest: KubernetesObject, applied: KubernetesObject): void {
+    const resourceVersion = applied.metadata?.resourceVersion;
+    if (!this.predictionCache || !resourceVersion) return;
+    const predicted = cloneJson(applied);
+    digestSecretData(predicted, this.digestKey);
+    this.predictionCache.set(
+      PredictionCache.key({
+        cluster: this.connection.clusterName,
+        manager: this.fieldManager,
+        manifest,
+        liveResourceVersion: String(resourceVersion),
+      }),
+      predicted,
+      this.slotOf(manifest),
+    );
+  }
+
+  /** One prediction is kept per object and field manager. */
+  private slotOf(manifest: KubernetesObject): string {
+    const key = resourceKeyOf(manifest);
+    return `${this.connection.clusterName}\u0000${this.fieldManager}\u0000${key.group}/${key.kind}/${key.namespace}/${key.name}`;
   }
 
   /** A copy with Secret values (stringData folded into data first) replaced by digests. */
@@ -165,16 +196,19 @@ export class ObjectDiffer {
       comparison.normalizedLive,
     );
     const subject = desired ?? live!;
-    return {
-      modified: comparison.modified,
-      method,
-      predictionCacheHit: cacheHit,
-      predictedLive: masked.desired,
-      normalizedLive: masked.live,
-      diff: comparison.modified
-        ? unifiedDiff(label(subject), masked.live, masked.desired)
-        : '',
-      warnings: comparison.warnings,
-    };
+    return withLazyDiff(
+      {
+        modified: comparison.modified,
+        method,
+        predictionCacheHit: cacheHit,
+        predictedLive: masked.desired,
+        normalizedLive: masked.live,
+        warnings: comparison.warnings,
+      },
+      () =>
+        comparison.modified
+          ? unifiedDiff(label(subject), masked.live, masked.desired)
+          : '',
+    );
   }
 }

@@ -12,6 +12,14 @@ import { canonicalJson } from './json';
  */
 export class PredictionCache {
   private readonly entries = new Map<string, KubernetesObject>();
+  /**
+   * The one key kept per slot (an object on a cluster): a prediction over a
+   * resourceVersion the object has left is never asked for again, and would
+   * otherwise stay until evicted; objects whose status changes often (a
+   * Deployment's) would fill the cache with them.
+   */
+  private readonly keyBySlot = new Map<string, string>();
+  private readonly slotByKey = new Map<string, string>();
   private readonly maxEntries: number;
   hits = 0;
   misses = 0;
@@ -45,14 +53,29 @@ export class PredictionCache {
     return value;
   }
 
-  set(key: string, value: KubernetesObject): void {
+  /** Keeps a prediction; with a `slot`, it replaces the one kept for that slot. */
+  set(key: string, value: KubernetesObject, slot?: string): void {
+    if (slot !== undefined) {
+      const previous = this.keyBySlot.get(slot);
+      if (previous !== undefined && previous !== key) this.remove(previous);
+      this.keyBySlot.set(slot, key);
+      this.slotByKey.set(key, slot);
+    }
     this.entries.delete(key);
     this.entries.set(key, value);
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      this.remove(oldest);
     }
+  }
+
+  private remove(key: string): void {
+    this.entries.delete(key);
+    const slot = this.slotByKey.get(key);
+    if (slot === undefined) return;
+    this.slotByKey.delete(key);
+    if (this.keyBySlot.get(slot) === key) this.keyBySlot.delete(slot);
   }
 
   get size(): number {
@@ -61,5 +84,7 @@ export class PredictionCache {
 
   clear(): void {
     this.entries.clear();
+    this.keyBySlot.clear();
+    this.slotByKey.clear();
   }
 }

@@ -74,3 +74,38 @@ export function unifiedDiff(
   // Drop jsdiff's "=====" separator line; the ---/+++ headers say enough.
   return patch.replace(/^=+\n/, '');
 }
+
+/**
+ * Gives `target` a `diff` property computed on first read and then kept.
+ * Rendering both sides as YAML costs more than the comparison itself, and
+ * reconciles only need to know whether an object is modified; the text is
+ * read when someone looks at the resource's diff.
+ */
+export function withLazyDiff<T extends object>(
+  target: T,
+  compute: () => string,
+): T & { diff: string } {
+  Object.defineProperty(target, 'diff', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const diff = compute();
+      Object.defineProperty(target, 'diff', {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value: diff,
+      });
+      return diff;
+    },
+    set(value: string) {
+      Object.defineProperty(target, 'diff', {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value,
+      });
+    },
+  });
+  return target as T & { diff: string };
+}

@@ -248,6 +248,74 @@ describe('GitMirrorSource over file://', () => {
     }
   });
 
+  it('runs no git process for a commit SHA it has already found in the mirror', async () => {
+    // A wrapper that records every git invocation, then runs git.
+    const bin = mkdtempSync(join(tmpdir(), 'driftless-git-wrapper-'));
+    created.push(bin);
+    const log = join(bin, 'invocations.log');
+    const wrapper = join(bin, 'git');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\necho "$*" >> '${log}'\nexec git "$@"\n`,
+      { mode: 0o755 },
+    );
+    const invocations = () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length
+        : 0;
+    const source = newSource({ gitExecutable: wrapper });
+    const tagObject = git(repo.bare, 'rev-parse', 'refs/tags/v1.1.0');
+
+    await expect(
+      source.resolveRevision({
+        repoURL: repo.fileURL,
+        targetRevision: c.first,
+      }),
+    ).resolves.toMatchObject({ sha: c.first, kind: 'commit' });
+    await expect(
+      source.resolveRevision({
+        repoURL: repo.fileURL,
+        targetRevision: tagObject,
+      }),
+    ).resolves.toMatchObject({ sha: c.second, kind: 'commit' });
+    const before = invocations();
+    expect(before).toBeGreaterThan(0);
+
+    await expect(
+      source.resolveRevision({
+        repoURL: repo.fileURL,
+        targetRevision: c.first.toUpperCase(),
+      }),
+    ).resolves.toMatchObject({ sha: c.first, kind: 'commit' });
+    // An annotated tag's SHA still names its commit.
+    await expect(
+      source.resolveRevision({
+        repoURL: repo.fileURL,
+        targetRevision: tagObject,
+      }),
+    ).resolves.toMatchObject({ sha: c.second, kind: 'commit' });
+    await source.checkout({ repoURL: repo.fileURL, targetRevision: c.first });
+    expect(invocations()).toBe(before + 2); // read-tree + checkout-index of the new checkout
+    await source.checkout({ repoURL: repo.fileURL, targetRevision: c.first });
+    expect(invocations()).toBe(before + 2);
+
+    // Moving from a tip to its descendant is checked by git once.
+    const moving = { repoURL: repo.fileURL, targetRevision: 'main' };
+    await source.resolveRevision({ ...moving, previousSha: c.first });
+    const afterFirstCheck = invocations();
+    await source.resolveRevision({ ...moving, previousSha: c.first });
+    expect(invocations()).toBe(afterFirstCheck);
+
+    // A refresh lists the remote's refs again, and checks nothing else.
+    await source.resolveRevision({ ...moving, refresh: true });
+    const afterRefresh = invocations();
+    await source.resolveRevision({ ...moving, refresh: true });
+    expect(invocations()).toBe(afterRefresh + 1);
+    expect(readFileSync(log, 'utf8').trim().split('\n').at(-1)).toMatch(
+      / ls-remote /,
+    );
+  });
+
   it('re-resolves branches after the TTL', async () => {
     const source = newSource({ branchResolutionTtlMs: 0 });
     await source.resolveRevision({

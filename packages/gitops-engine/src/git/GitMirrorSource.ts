@@ -110,6 +110,18 @@ interface RepoState {
   listingsStarted: number;
   lastListing?: { refs: RemoteRef[] };
   resolutions: Map<string, CachedResolution>;
+  /**
+   * Full SHAs (of commits or annotated tags) found in the mirror, with the
+   * commit each names. A commit's identity never changes, so this spares a
+   * `git` process per sync to a pinned revision; every process is forked
+   * from this (possibly large) process and serialized on the repository's lock. Cleared by a
+   * fetch, which may be followed by a `gc` that drops unreachable commits.
+   */
+  knownCommits: Map<string, string>;
+  /** Names `git cat-file -e <name>^{commit}` succeeded for; cleared with `knownCommits`. */
+  presentCommits: Set<string>;
+  /** `previous..new` pairs known to be ancestor and descendant (immutable facts). */
+  knownAncestors: Set<string>;
 }
 
 /** Credentials for one request, prepared on first use and deleted afterwards. */
@@ -251,6 +263,9 @@ export class GitMirrorSource implements GitSource {
         mirrorReady: false,
         listingsStarted: 0,
         resolutions: new Map(),
+        knownCommits: new Map(),
+        presentCommits: new Set(),
+        knownAncestors: new Set(),
       };
       this.repos.set(key, state);
     }
@@ -313,6 +328,8 @@ export class GitMirrorSource implements GitSource {
 
     if (isFullCommitSha(revision)) {
       const sha = revision.toLowerCase();
+      const known = state.knownCommits.get(sha);
+      if (known) return { ...base, sha: known, kind: 'commit' };
       if (!(await this.hasCommit(context, state, sha))) {
         await this.fetch(context, state, access, []);
         if (
@@ -328,6 +345,7 @@ export class GitMirrorSource implements GitSource {
       }
       // The SHA of an annotated tag object names its commit; report the commit.
       const commit = (await this.findCommit(context, state, sha)) ?? sha;
+      state.knownCommits.set(sha, commit);
       return { ...base, sha: commit, kind: 'commit' };
     }
 
@@ -486,6 +504,8 @@ export class GitMirrorSource implements GitSource {
       ),
     ].filter(sha => sha !== options.newSha);
     for (const previousSha of previous) {
+      const pair = `${previousSha}..${options.newSha}`;
+      if (state.knownAncestors.has(pair)) continue;
       // The mirror holds the new tip's whole history, so a previous commit it lacks cannot be an ancestor either.
       const reachable = await gitSucceeds(
         context,
@@ -496,6 +516,7 @@ export class GitMirrorSource implements GitSource {
           noExitCodes: [1, 128],
         },
       );
+      if (reachable) state.knownAncestors.add(pair);
       if (!reachable) {
         return new GitForcePushError({
           repoURL: context.repo.repoURL,
@@ -564,11 +585,18 @@ export class GitMirrorSource implements GitSource {
     state: RepoState,
     sha: string,
   ): Promise<boolean> {
-    return gitSucceeds(context, ['cat-file', '-e', `${sha}^{commit}`], {
-      gitDir: state.mirrorDir,
-      operation: 'cat-file',
-      noExitCodes: [1, 128],
-    });
+    if (state.presentCommits.has(sha)) return true;
+    const present = await gitSucceeds(
+      context,
+      ['cat-file', '-e', `${sha}^{commit}`],
+      {
+        gitDir: state.mirrorDir,
+        operation: 'cat-file',
+        noExitCodes: [1, 128],
+      },
+    );
+    if (present) state.presentCommits.add(sha);
+    return present;
   }
 
   /** The full SHA of the commit a name (abbreviated SHA, ref) names in the mirror, if any. */
@@ -650,6 +678,9 @@ export class GitMirrorSource implements GitSource {
     access: RequestAccess,
     extraRefs: string[],
   ): Promise<void> {
+    // `git fetch` may run `gc --auto`, which can drop commits no ref keeps.
+    state.knownCommits.clear();
+    state.presentCommits.clear();
     await this.remoteOperation('fetch', context, async () =>
       runGit(
         context,
@@ -681,6 +712,8 @@ export class GitMirrorSource implements GitSource {
     access: RequestAccess,
     sha: string,
   ): Promise<boolean> {
+    state.knownCommits.clear();
+    state.presentCommits.clear();
     try {
       await this.remoteOperation('fetch', context, async () =>
         runGit(

@@ -36,6 +36,7 @@ describe('SyncEngine: prune and sync options', () => {
         'strict',
         'missing-kind',
         'confirm',
+        'applied',
       ],
     });
   });
@@ -445,6 +446,38 @@ describe('SyncEngine: prune and sync options', () => {
     expect(
       await harness.live('v1', 'ConfigMap', 'dry-run', 'new'),
     ).toBeUndefined();
+  });
+
+  it('tells onApplied of every real apply with what the server returned, never of dry runs', async () => {
+    const heard: Array<{ manifest: string; applied: string; rv: string }> = [];
+    const onApplied = (manifest: KubernetesObject, applied: KubernetesObject) =>
+      heard.push({
+        manifest: manifest.metadata.name!,
+        applied: applied.metadata.name!,
+        rv: String(applied.metadata.resourceVersion),
+      });
+    const app = application('applied');
+    const objects = [configMap('one', 'applied'), configMap('two', 'applied')];
+
+    const dryRun = await harness.sync(app, objects, {
+      sync: { dryRun: true },
+      engine: { onApplied },
+    });
+    expect(dryRun.state.phase).toBe('Succeeded');
+    expect(heard).toEqual([]);
+
+    const { state } = await harness.sync(app, objects, {
+      engine: { onApplied },
+    });
+    expect(state.phase).toBe('Succeeded');
+    expect(heard.map(h => [h.manifest, h.applied]).sort()).toEqual([
+      ['one', 'one'],
+      ['two', 'two'],
+    ]);
+    for (const { applied, rv } of heard) {
+      const live = await harness.live('v1', 'ConfigMap', 'applied', applied);
+      expect(String(live?.metadata.resourceVersion)).toBe(rv);
+    }
   });
 
   it('dry-runs every object first, and changes nothing when the server refuses one', async () => {

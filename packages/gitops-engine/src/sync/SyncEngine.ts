@@ -122,6 +122,12 @@ export interface SyncEngineOptions {
   recreateTimeoutMs?: number;
   /** Consecutive steps that may fail on cluster errors (unreachable, 5xx) before the operation ends in Error; 5. */
   maxStepErrors?: number;
+  /**
+   * Hears of every object a sync server-side applied for real, with what the
+   * server returned, e.g. {@link ObjectDiffer.rememberApplied} so the
+   * comparison after the sync needs no dry run for it.
+   */
+  onApplied?: (manifest: KubernetesObject, applied: KubernetesObject) => void;
   /** A project's check of one resource: a message refuses it. */
   validateResource?: (
     object: KubernetesObject,
@@ -1332,6 +1338,7 @@ class SyncStep {
           result = await this.recreate(task, apply);
         }
         verb = 'serverside-applied';
+        if (!dryRun) this.engine.onApplied?.(target, result);
       }
       if (!dryRun) {
         this.progress.applied[task.resultKey] = {
@@ -1539,6 +1546,7 @@ export class SyncEngine {
   readonly recreateTimeoutMs: number;
   readonly maxStepErrors: number;
   readonly validateResource?: SyncEngineOptions['validateResource'];
+  readonly onApplied?: SyncEngineOptions['onApplied'];
   readonly now: () => Date;
   /** @internal */
   readonly requests: Semaphore;
@@ -1554,6 +1562,7 @@ export class SyncEngine {
     this.recreateTimeoutMs = options.recreateTimeoutMs ?? 30_000;
     this.maxStepErrors = options.maxStepErrors ?? 5;
     this.validateResource = options.validateResource;
+    this.onApplied = options.onApplied;
     this.now = options.now ?? (() => new Date());
     this.requests = new Semaphore(options.concurrency ?? 20);
   }

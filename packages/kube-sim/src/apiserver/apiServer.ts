@@ -170,6 +170,12 @@ const EXTRA_FIELD_SELECTORS: Record<string, string[]> = {
   'apps/replicasets': ['status.replicas'],
 };
 
+/** Field labels that name no path in the object: where their value is read instead. */
+const COMPUTED_FIELD_SELECTORS: Record<string, Record<string, string[]>> = {
+  // As the real Event strategy: the reporter, old-style or events.k8s.io.
+  '/events': { source: ['source.component', 'reportingComponent'] },
+};
+
 function hasSpecChange(before: KubeObject, after: KubeObject): boolean {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const key of keys) {
@@ -287,10 +293,13 @@ export class ApiServer {
       ...COMMON_FIELD_SELECTORS,
       ...(EXTRA_FIELD_SELECTORS[`${type.group}/${type.resource}`] ?? []),
     ];
+    const computed = COMPUTED_FIELD_SELECTORS[`${type.group}/${type.resource}`];
     for (const requirement of requirements) {
       if (!allowed.includes(requirement.path)) {
         throw badRequest(`field label not supported: ${requirement.path}`);
       }
+      const readPaths = computed?.[requirement.path];
+      if (readPaths) requirement.readPaths = readPaths;
     }
     return requirements;
   }

@@ -11,13 +11,37 @@ import { ResourceType } from '../registry/resourceType';
 import { ChangeEvent } from '../store/objectStore';
 import { KubeSimTimings } from './timings';
 
+/** Numbers the events of the process, to keep their names unique. */
+let eventSequence = 0;
+
+/** Events remembered for aggregation per client (client-go's correlator keeps as many). */
+const RECENT_EVENTS_KEPT = 4096;
+
+/** Who reports an event, when not the writing controller itself. */
+export interface EventOptions {
+  /** `source.component`: `default-scheduler` for the scheduler's events; the client's field manager otherwise. */
+  component?: string;
+  /** `source.host`: the node, for the kubelet's events. */
+  host?: string;
+  /** `involvedObject.fieldPath`: the container an event is about (`spec.containers{main}`). */
+  fieldPath?: string;
+}
+
 /**
  * What controllers use to read and write: the API core in-process, under the
  * controller's own field manager, so their writes carry managedFields and
  * produce watch events exactly as a client's would.
  */
 export class ControllerClient {
-  constructor(private readonly api: ApiServer, readonly manager: string) {}
+  /** Recent events by what makes two equal, oldest first: the ones a repeat bumps. */
+  private readonly recentEvents = new Map<string, string>();
+
+  constructor(
+    private readonly api: ApiServer,
+    readonly manager: string,
+    /** `source.component` of its events when not the field manager (`deployment-controller`). */
+    private readonly eventSource?: string,
+  ) {}
 
   type(group: string, kind: string): ResourceType | undefined {
     return this.api.registry.lookupGroupKind(group, kind);
@@ -117,23 +141,67 @@ export class ControllerClient {
     }
   }
 
-  /** Records a core/v1 Event about `object`, as controllers do for `kubectl describe`. */
+  /**
+   * Records a core/v1 Event about `object`, as controllers do for `kubectl
+   * describe`. An event equal to a recent one (same reporter, object, type,
+   * reason and message) bumps that one's `count` and `lastTimestamp`
+   * instead, as client-go's event correlator does for a crash loop's
+   * repeated BackOff.
+   */
   event(
     object: KubeObject,
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
     now: Date,
+    options: EventOptions = {},
   ): void {
     const eventType = this.type('', 'Event');
     if (!eventType || !object.metadata.namespace) return;
     const namespace = object.metadata.namespace;
     const time = nowTimestamp(now);
-    const name = `${object.metadata.name}.${(
-      now.getTime() * 1000 +
-      Math.floor(Math.random() * 1000)
-    ).toString(16)}`;
+    const component = options.component ?? this.eventSource ?? this.manager;
+    const involvedObject = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      namespace,
+      uid: object.metadata.uid,
+      ...(options.fieldPath ? { fieldPath: options.fieldPath } : {}),
+    };
+    const key = JSON.stringify([
+      component,
+      options.host,
+      involvedObject,
+      type,
+      reason,
+      message,
+    ]);
+    const previous = this.recentEvents.get(key);
+    const stored = previous
+      ? this.api.find(eventType, namespace, previous)
+      : undefined;
     try {
+      if (previous && stored) {
+        this.recentEvents.delete(key);
+        this.recentEvents.set(key, previous);
+        this.api.patch(
+          eventType,
+          namespace,
+          previous,
+          'merge',
+          { count: Number(stored.count ?? 1) + 1, lastTimestamp: time },
+          { fieldManager: this.manager, internal: true },
+        );
+        return;
+      }
+      // `<object>.<hex nanoseconds>` as client-go names them; the sequence
+      // stands in for the nanoseconds, so events of one millisecond never
+      // collide (a collision would drop the event as AlreadyExists).
+      const nanos =
+        BigInt(now.getTime()) * 1_000_000n +
+        BigInt(eventSequence++ % 1_000_000);
+      const name = `${object.metadata.name}.${nanos.toString(16)}`;
       this.api.create(
         eventType,
         namespace,
@@ -142,25 +210,28 @@ export class ControllerClient {
           kind: 'Event',
           metadata: { name, namespace },
           involvedObject: {
-            apiVersion: object.apiVersion,
-            kind: object.kind,
-            name: object.metadata.name,
-            namespace,
-            uid: object.metadata.uid,
+            ...involvedObject,
             resourceVersion: object.metadata.resourceVersion,
           },
           reason,
           message,
           type,
-          source: { component: this.manager },
+          source: {
+            component,
+            ...(options.host ? { host: options.host } : {}),
+          },
           firstTimestamp: time,
           lastTimestamp: time,
           count: 1,
-          reportingComponent: this.manager,
-          reportingInstance: '',
+          reportingComponent: component,
+          reportingInstance: options.host ?? '',
         },
         { fieldManager: this.manager, internal: true },
       );
+      this.recentEvents.set(key, name);
+      if (this.recentEvents.size > RECENT_EVENTS_KEPT) {
+        this.recentEvents.delete(this.recentEvents.keys().next().value!);
+      }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
     }
@@ -192,6 +263,8 @@ export abstract class Controller {
   abstract readonly name: string;
   /** The field manager its writes use (as the real controller's would). */
   abstract readonly manager: string;
+  /** The reporter its events name, as the real one's (`replicaset-controller`); the field manager when unset. */
+  readonly eventSource?: string;
   protected client!: ControllerClient;
   protected context!: ControllerContext;
   private enqueueFn!: (key: string, delayMs?: number) => void;
@@ -201,7 +274,11 @@ export abstract class Controller {
     enqueue: (controller: Controller, key: string, delayMs?: number) => void,
   ): void {
     this.context = context;
-    this.client = new ControllerClient(context.api, this.manager);
+    this.client = new ControllerClient(
+      context.api,
+      this.manager,
+      this.eventSource,
+    );
     this.enqueueFn = (key, delayMs) => enqueue(this, key, delayMs);
   }
 

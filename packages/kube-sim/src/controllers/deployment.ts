@@ -33,6 +33,7 @@ export function podTemplateHash(
 export class DeploymentController extends Controller {
   readonly name = 'deployment';
   readonly manager = 'kube-controller-manager';
+  readonly eventSource = 'deployment-controller';
 
   observe(event: ChangeEvent): void {
     if (event.storageKey === 'deployments.apps') {

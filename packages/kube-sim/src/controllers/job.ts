@@ -25,6 +25,7 @@ import {
 export class JobController extends Controller {
   readonly name = 'job';
   readonly manager = 'kube-controller-manager';
+  readonly eventSource = 'job-controller';
 
   observe(event: ChangeEvent): void {
     if (event.storageKey === 'jobs.batch') {

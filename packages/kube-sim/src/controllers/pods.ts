@@ -65,6 +65,16 @@ function qualifiedImage(image: string): string {
   return qualified;
 }
 
+/** A duration as Go prints it in kubelet messages: `800ms`, `1.5s`. */
+function goDuration(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${ms / 1000}s`;
+}
+
+/** A stable, plausible compressed image size (20–120 MB) for the Pulled message. */
+function imageSize(image: string): number {
+  return 20_000_000 + (parseInt(hex(image).slice(0, 8), 16) % 100_000_000);
+}
+
 /** Writes as kube-scheduler (binding and the PodScheduled condition). */
 class SchedulerWriter {
   constructor(private readonly api: ApiServer) {}
@@ -111,6 +121,8 @@ export class PodLifecycleController extends Controller {
   readonly name = 'pods';
   readonly manager = 'kubelet';
   private readonly plans = new Map<string, PodPlan>();
+  /** Images the node has pulled: `IfNotPresent` containers start without pulling them again. */
+  private readonly imagesOnNode = new Set<string>();
   private ipCounter = 10;
 
   observe(event: ChangeEvent): void {
@@ -228,6 +240,7 @@ export class PodLifecycleController extends Controller {
       'Scheduled',
       `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`,
       this.now(),
+      { component: 'default-scheduler' },
     );
     this.later(scheduled, this.context.timings.podStartMs);
   }
@@ -355,24 +368,16 @@ export class PodLifecycleController extends Controller {
       );
     }
     const started = this.client.updateStatus(next);
+    for (const container of pod.spec?.initContainers ?? []) {
+      this.containerStartEvents(started, container, 'initContainers');
+    }
+    for (const container of containers) {
+      this.containerStartEvents(started, container, 'containers');
+    }
     if (pulling.length > 0) {
-      this.client.event(
-        started,
-        'Warning',
-        'Failed',
-        `Failed to pull image "${pulling[0].image}": not found`,
-        this.now(),
-      );
       this.later(started, this.context.timings.crashLoopBackoffMs);
       return;
     }
-    this.client.event(
-      started,
-      'Normal',
-      'Started',
-      `Started container ${containers[0]?.name}`,
-      this.now(),
-    );
     const runMs = Number(pod.metadata.annotations?.[RUN_MS_ANNOTATION]);
     const runsToCompletion = pod.spec?.restartPolicy !== 'Always';
     let delay = this.readinessDelay(pod);
@@ -382,6 +387,59 @@ export class PodLifecycleController extends Controller {
           ? runMs
           : this.context.timings.jobPodRunMs;
     this.later(started, delay);
+  }
+
+  /** The kubelet's events about one container of a starting pod: the image pull, then Created and Started. */
+  private containerStartEvents(
+    pod: KubeObject,
+    container: JsonObject,
+    list: 'containers' | 'initContainers',
+  ): void {
+    const image = String(container.image ?? '');
+    const event = (
+      type: 'Normal' | 'Warning',
+      reason: string,
+      message: string,
+    ) =>
+      this.client.event(pod, type, reason, message, this.now(), {
+        host: NODE_NAME,
+        fieldPath: `spec.${list}{${container.name}}`,
+      });
+    if (pullFails(container)) {
+      event('Normal', 'Pulling', `Pulling image "${image}"`);
+      event(
+        'Warning',
+        'Failed',
+        `Failed to pull image "${image}": failed to pull and unpack image "${qualifiedImage(
+          image,
+        )}": not found`,
+      );
+      event('Warning', 'Failed', 'Error: ErrImagePull');
+      return;
+    }
+    if (
+      container.imagePullPolicy !== 'Always' &&
+      this.imagesOnNode.has(image)
+    ) {
+      event(
+        'Normal',
+        'Pulled',
+        `Container image "${image}" already present on machine`,
+      );
+    } else {
+      const took = goDuration(this.context.timings.podStartMs);
+      event('Normal', 'Pulling', `Pulling image "${image}"`);
+      event(
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${imageSize(
+          image,
+        )} bytes.`,
+      );
+      this.imagesOnNode.add(image);
+    }
+    event('Normal', 'Created', `Created container: ${container.name}`);
+    event('Normal', 'Started', `Started container ${container.name}`);
   }
 
   private readinessDelay(pod: KubeObject): number {
@@ -506,13 +564,15 @@ export class PodLifecycleController extends Controller {
     next.status.conditions = this.baseConditions(pod, false, now, unready);
     next.status.phase = 'Running';
     const written = this.client.updateStatus(next);
-    if (plan.restarts === 1 || plan.restarts % 5 === 0) {
+    // Repeats aggregate into one event with a growing count, as on a node.
+    for (const container of unready) {
       this.client.event(
         written,
         'Warning',
         'BackOff',
-        `Back-off restarting failed container ${unready[0]} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
         this.now(),
+        { host: NODE_NAME, fieldPath: `spec.containers{${container}}` },
       );
     }
     const delay =
@@ -522,6 +582,29 @@ export class PodLifecycleController extends Controller {
   }
 
   private backOffPull(pod: KubeObject): void {
+    for (const status of pod.status?.containerStatuses ?? []) {
+      if (!status.state?.waiting) continue;
+      const where = {
+        host: NODE_NAME,
+        fieldPath: `spec.containers{${status.name}}`,
+      };
+      this.client.event(
+        pod,
+        'Normal',
+        'BackOff',
+        `Back-off pulling image "${status.image}"`,
+        this.now(),
+        where,
+      );
+      this.client.event(
+        pod,
+        'Warning',
+        'Failed',
+        'Error: ImagePullBackOff',
+        this.now(),
+        where,
+      );
+    }
     const next = this.client.clone(pod);
     next.status.containerStatuses = (pod.status?.containerStatuses ?? []).map(
       (status: JsonObject) =>

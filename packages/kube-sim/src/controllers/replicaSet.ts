@@ -18,6 +18,7 @@ import {
 export class ReplicaSetController extends Controller {
   readonly name = 'replicaSet';
   readonly manager = 'kube-controller-manager';
+  readonly eventSource = 'replicaset-controller';
 
   observe(event: ChangeEvent): void {
     if (event.storageKey === 'replicasets.apps') {

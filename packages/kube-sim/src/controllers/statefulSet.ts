@@ -21,6 +21,7 @@ const REVISION_LABEL = 'controller-revision-hash';
 export class StatefulSetController extends Controller {
   readonly name = 'statefulSet';
   readonly manager = 'kube-controller-manager';
+  readonly eventSource = 'statefulset-controller';
 
   observe(event: ChangeEvent): void {
     if (event.storageKey === 'statefulsets.apps') {

@@ -159,6 +159,12 @@ export interface FieldRequirement {
   path: string;
   negate: boolean;
   value: string;
+  /**
+   * Where the value is read when the field label is not a path in the
+   * object: the first non-empty one (an Event's `source` is
+   * `source.component`, else `reportingComponent`).
+   */
+  readPaths?: string[];
 }
 
 export function parseFieldSelector(
@@ -192,8 +198,11 @@ export function matchesFields(
   object: JsonObject,
 ): boolean {
   for (const requirement of requirements) {
-    const raw = readPath(object, requirement.path);
-    const actual = raw === undefined || raw === null ? '' : String(raw);
+    const actual =
+      (requirement.readPaths ?? [requirement.path])
+        .map(path => readPath(object, path))
+        .map(raw => (raw === undefined || raw === null ? '' : String(raw)))
+        .find(value => value !== '') ?? '';
     if ((actual === requirement.value) === requirement.negate) return false;
   }
   return true;

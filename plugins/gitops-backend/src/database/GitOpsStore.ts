@@ -6,7 +6,14 @@ import { deleteApplication } from './operations/applications/deleteApplication';
 import { getApplication } from './operations/applications/getApplication';
 import { listApplications } from './operations/applications/listApplications';
 import { reindexApplications } from './operations/applications/reindexApplications';
+import { useSqliteWriteAheadLog } from './sqliteWriteAheadLog';
 import { upsertApplication } from './operations/applications/upsertApplication';
+import { appendApplicationSetEvent } from './operations/applicationSets/appendApplicationSetEvent';
+import { deleteApplicationSetState } from './operations/applicationSets/deleteApplicationSetState';
+import { getApplicationSetStatus } from './operations/applicationSets/getApplicationSetStatus';
+import { listApplicationSetEvents } from './operations/applicationSets/listApplicationSetEvents';
+import { listApplicationSetStatuses } from './operations/applicationSets/listApplicationSetStatuses';
+import { saveApplicationSetStatus } from './operations/applicationSets/saveApplicationSetStatus';
 import { deleteArgoObject } from './operations/argoObjects/deleteArgoObject';
 import { getArgoObject } from './operations/argoObjects/getArgoObject';
 import { listArgoObjects } from './operations/argoObjects/listArgoObjects';
@@ -33,11 +40,14 @@ import { saveOperationState } from './operations/operations/saveOperationState';
 import { getApplicationStatus } from './operations/status/getApplicationStatus';
 import { saveApplicationStatus } from './operations/status/saveApplicationStatus';
 import type {
+  AppendApplicationSetEventInput,
   AppendEventInput,
   AppendHistoryInput,
   ApplicationKey,
   ApplicationPage,
   ApplicationRecord,
+  ApplicationSetEventRecord,
+  ApplicationSetStatusRecord,
   ApplicationStatusRecord,
   ArgoObjectKey,
   ArgoObjectRecord,
@@ -47,11 +57,13 @@ import type {
   HistoryEntryRecord,
   LeaseInput,
   LeaseRecord,
+  ListApplicationSetEventsOptions,
   ListApplicationsOptions,
   ListArgoObjectsOptions,
   ListEventsOptions,
   OperationRecord,
   PruneEventsOptions,
+  SaveApplicationSetStatusInput,
   SaveApplicationStatusInput,
   SaveOperationStateInput,
   UpsertApplicationInput,
@@ -130,6 +142,25 @@ export interface GitOpsStore {
   getArgoObject(key: ArgoObjectKey): Promise<ArgoObjectRecord | undefined>;
   listArgoObjects(options: ListArgoObjectsOptions): Promise<ArgoObjectRecord[]>;
   deleteArgoObject(key: ArgoObjectKey): Promise<boolean>;
+
+  // ApplicationSet status and events (the ApplicationSet controller's)
+  saveApplicationSetStatus(
+    input: SaveApplicationSetStatusInput,
+  ): Promise<ApplicationSetStatusRecord>;
+  getApplicationSetStatus(
+    key: ApplicationKey,
+  ): Promise<ApplicationSetStatusRecord | undefined>;
+  listApplicationSetStatuses(options?: {
+    namespaces?: string[];
+  }): Promise<ApplicationSetStatusRecord[]>;
+  /** Deletes a set's status and events. */
+  deleteApplicationSetState(key: ApplicationKey): Promise<boolean>;
+  appendApplicationSetEvent(
+    input: AppendApplicationSetEventInput,
+  ): Promise<ApplicationSetEventRecord>;
+  listApplicationSetEvents(
+    options: ListApplicationSetEventsOptions,
+  ): Promise<ApplicationSetEventRecord[]>;
 }
 
 /** {@link GitOpsStore} on the plugin's own knex database (SQLite or PostgreSQL). */
@@ -140,6 +171,7 @@ export class DatabaseGitOpsStore implements GitOpsStore {
     skipMigrations?: boolean;
   }): Promise<DatabaseGitOpsStore> {
     const knex = await options.database.getClient();
+    await useSqliteWriteAheadLog(knex);
     if (!options.skipMigrations && !options.database.migrations?.skip) {
       await applyDatabaseMigrations(knex);
     }
@@ -267,5 +299,29 @@ export class DatabaseGitOpsStore implements GitOpsStore {
 
   deleteArgoObject(key: ArgoObjectKey) {
     return deleteArgoObject(this.knex, key);
+  }
+
+  saveApplicationSetStatus(input: SaveApplicationSetStatusInput) {
+    return saveApplicationSetStatus(this.knex, input);
+  }
+
+  getApplicationSetStatus(key: ApplicationKey) {
+    return getApplicationSetStatus(this.knex, key);
+  }
+
+  listApplicationSetStatuses(options?: { namespaces?: string[] }) {
+    return listApplicationSetStatuses(this.knex, options);
+  }
+
+  deleteApplicationSetState(key: ApplicationKey) {
+    return deleteApplicationSetState(this.knex, key);
+  }
+
+  appendApplicationSetEvent(input: AppendApplicationSetEventInput) {
+    return appendApplicationSetEvent(this.knex, input);
+  }
+
+  listApplicationSetEvents(options: ListApplicationSetEventsOptions) {
+    return listApplicationSetEvents(this.knex, options);
   }
 }

@@ -19,6 +19,8 @@ const STORE_TABLES = [
   'leases',
   'app_projects',
   'application_sets',
+  'application_set_status',
+  'application_set_events',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
@@ -79,6 +81,11 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     });
     expect(completed.length).toBeGreaterThanOrEqual(3);
     expect(pending).toEqual([]);
+
+    await knex.migrate.down({ directory: migrationsDirectory });
+    expect(await knex.schema.hasTable('application_set_status')).toBe(false);
+    expect(await knex.schema.hasTable('application_set_events')).toBe(false);
+    expect(await knex.schema.hasTable('application_sets')).toBe(true);
 
     await knex.migrate.down({ directory: migrationsDirectory });
     expect(await knex.schema.hasTable('app_projects')).toBe(false);

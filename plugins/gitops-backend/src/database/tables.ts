@@ -119,3 +119,26 @@ export interface ArgoObjectRow {
   created_at: StoredTimestamp;
   updated_at: StoredTimestamp;
 }
+
+/** A row of `application_set_status`. */
+export interface ApplicationSetStatusRow {
+  namespace: string;
+  name: string;
+  /** The status document as JSON. */
+  status: string;
+  /** The applicationsSync policy the last reconcile applied. */
+  applications_sync: string;
+  reconciled_at: StoredTimestamp;
+}
+
+/** A row of `application_set_events`. */
+export interface ApplicationSetEventRow {
+  /** bigint: pg returns it as a string. */
+  id: number | string;
+  namespace: string;
+  name: string;
+  created_at: StoredTimestamp;
+  type: string;
+  reason: string;
+  message: string;
+}

@@ -106,6 +106,19 @@ export interface ApplicationListFilter {
    * matching any of `selectors`. Combines with the other filters by AND.
    */
   entity?: { names: string[]; selectors: string[] };
+  /**
+   * Apps linked to any of these catalog entities (for example all those a
+   * team owns): each link as in `entity`, and within the link's `project`
+   * when it names one. Combines with the other filters by AND; an empty list
+   * matches nothing.
+   */
+  linkedToAny?: Array<{
+    names: string[];
+    selectors: string[];
+    project?: string;
+  }>;
+  /** Apps whose name contains this text, ignoring case. */
+  nameContains?: string;
 }
 
 export interface ListApplicationsOptions {
@@ -347,4 +360,56 @@ export interface ListArgoObjectsOptions {
 
 export interface ArgoObjectKey extends ApplicationKey {
   kind: ArgoObjectKind;
+}
+
+/**
+ * An ApplicationSet's status as the ApplicationSet controller last saved it
+ * (Argo CD's ApplicationSetStatus: conditions, applicationStatus, resources;
+ * plus Driftless fields). The store does not read it.
+ */
+export interface ApplicationSetStatusDocument {
+  [field: string]: unknown;
+}
+
+/** The stored status of one ApplicationSet. */
+export interface ApplicationSetStatusRecord extends ApplicationKey {
+  status: ApplicationSetStatusDocument;
+  /**
+   * The applicationsSync policy the last reconcile applied (`sync`,
+   * `create-update`, …): whether the set's Applications are deleted or kept
+   * once the set itself is gone.
+   */
+  applicationsSync: string;
+  reconciledAt: string;
+}
+
+export interface SaveApplicationSetStatusInput extends ApplicationKey {
+  status: ApplicationSetStatusDocument;
+  applicationsSync: string;
+  /** Default now. */
+  reconciledAt?: string;
+}
+
+/** An event of an ApplicationSet (generated apps created, updated, deleted; generation failures). */
+export interface ApplicationSetEventRecord extends ApplicationKey {
+  id: number;
+  createdAt: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface AppendApplicationSetEventInput
+  extends Omit<ApplicationSetEventRecord, 'id' | 'createdAt'> {
+  /** Default now. */
+  createdAt?: string;
+  /** Keep only this many newest events of the set; default 500. */
+  keep?: number;
+}
+
+export interface ListApplicationSetEventsOptions extends ApplicationKey {
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** Only events older than this id (the last id of the previous page). */
+  beforeId?: number;
 }

@@ -27,6 +27,8 @@ export interface ApplicationListRequest {
   filter: ApplicationListFilter;
   /** A catalog entity ref whose annotations narrow the list. */
   entity?: string;
+  /** An owner's entity ref: the apps the entities it owns link narrow the list. */
+  owner?: string;
   /** A cluster name or server URL. */
   cluster?: string;
   limit: number;
@@ -79,6 +81,52 @@ async function entityFilter(
 }
 
 /**
+ * The links of every entity `ownerRef` owns (that the caller may see), as a
+ * filter. An owner of no linked entity gets an empty list: no application.
+ */
+async function ownerFilter(
+  context: RouteContext,
+  credentials: BackstageCredentials,
+  ownerRef: string,
+): Promise<NonNullable<ApplicationListFilter['linkedToAny']>> {
+  let ref;
+  try {
+    ref = parseEntityRef(ownerRef, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+  } catch (error) {
+    throw new InputError(
+      `Invalid query: owner: '${ownerRef}' is not an entity ref; write it as kind:namespace/name, e.g. group:default/team-a`,
+    );
+  }
+  const { items } = await context.catalog.getEntities(
+    {
+      filter: { 'relations.ownedBy': stringifyEntityRef(ref) },
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.annotations',
+      ],
+    },
+    { credentials },
+  );
+  return items.flatMap(entity => {
+    const links = getEntityApplicationLinks(entity);
+    return links
+      ? [
+          {
+            names: links.appNames,
+            selectors: links.appSelectors,
+            ...(links.projectName ? { project: links.projectName } : {}),
+          },
+        ]
+      : [];
+  });
+}
+
+/**
  * Apps address a cluster by name or by URL; a known cluster is looked up so
  * either finds both. An unknown value is matched as given, as name and URL.
  */
@@ -126,6 +174,13 @@ export async function listReadableApplications(
     if (!filter) {
       return { items: [] };
     }
+  }
+  if (request.owner !== undefined) {
+    const linkedToAny = await ownerFilter(context, credentials, request.owner);
+    if (linkedToAny.length === 0) {
+      return { items: [] };
+    }
+    filter = { ...filter, linkedToAny };
   }
 
   const scope = await applicationReadScope(

@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { ManagedResource } from '@driftless/backstage-plugin-gitops-common';
+import type {
+  ManagedResource,
+  ResourceEventView,
+} from '@driftless/backstage-plugin-gitops-common';
 import request from 'supertest';
 import {
   createTestApi,
@@ -311,6 +314,10 @@ describe('GET /applications', () => {
     ['repo=https://git.example.com/shop', ['argocd/web']],
     ['selector=team%3Da%2Ctier!%3Ddb', ['argocd/web']],
     ['project=team-a&sync=Synced', ['argocd/web']],
+    ['search=LAT', ['argocd/platform']],
+    ['search=%20d%20', ['apps/db']],
+    ['search=e&project=team-a', ['argocd/web']],
+    ['search=%25', []],
   ])('filters by %s', async (query, expected) => {
     const api = await filteredApi();
     const response = await request(api.app).get(
@@ -527,6 +534,61 @@ describe('GET /applications', () => {
       expect(names(response.body)).toEqual(expected);
     });
 
+    describe('by owner', () => {
+      const owned = (
+        name: string,
+        owner: string,
+        annotations: Record<string, string>,
+      ): Entity => ({
+        ...entity(name, annotations),
+        relations: [{ type: 'ownedBy', targetRef: owner }],
+      });
+      const ownerApi = () =>
+        filteredApi({
+          entities: [
+            owned('shop', 'group:default/team-a', {
+              'argocd/app-selector': 'tier=web',
+            }),
+            owned('database', 'group:default/team-a', {
+              'argocd/app-name': 'db',
+              'argocd/project-name': 'team-a',
+            }),
+            owned('docs', 'group:default/team-a', {}),
+            owned('platform', 'group:default/team-b', {
+              'driftless.dev/app-name': 'platform',
+            }),
+            owned('empty', 'group:default/team-c', {}),
+          ],
+        });
+
+      it.each([
+        ['group:default/team-a', ['apps/db', 'argocd/web']],
+        ['team-a', ['apps/db', 'argocd/web']],
+        ['team-a&health=Healthy', ['argocd/web']],
+        ['group:default/team-b', ['argocd/platform']],
+        ['team-c', []],
+        ['user:default/nobody', []],
+      ])('lists the apps of the entities %s owns', async (owner, expected) => {
+        const api = await ownerApi();
+        const response = await request(api.app).get(
+          `/api/gitops/applications?owner=${owner}`,
+        );
+        expect(response.status).toBe(200);
+        expect(names(response.body)).toEqual(expected);
+      });
+
+      it('refuses an owner that is not an entity ref', async () => {
+        const api = await ownerApi();
+        const response = await request(api.app).get(
+          '/api/gitops/applications?owner=group:',
+        );
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toMatch(
+          /^Invalid query: owner: 'group:' is not an entity ref/,
+        );
+      });
+    });
+
     it('answers 404 for an entity the catalog does not have', async () => {
       const api = await entityApi();
       const response = await request(api.app).get(
@@ -728,6 +790,126 @@ describe('routes served by the controller', () => {
     );
   });
 
+  it('returns one live resource of the tree as a manifest, 404 for one outside it', async () => {
+    const run = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: { name: 'web-6c9f-2', namespace: 'default' },
+      status: { phase: 'Running' },
+    };
+    api.controller.liveResources = [run];
+    const response = await request(api.app).get(`${SHOP}/resource`).query({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      kind: 'AnalysisRun',
+      namespace: 'default',
+      name: 'web-6c9f-2',
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body.manifest)).toEqual(run);
+    expect(api.controller.callsOf('getLiveResource')).toEqual([
+      [
+        { namespace: 'argocd', name: 'shop' },
+        {
+          group: 'argoproj.io',
+          version: 'v1alpha1',
+          kind: 'AnalysisRun',
+          namespace: 'default',
+          name: 'web-6c9f-2',
+        },
+      ],
+    ]);
+
+    const outside = await request(api.app)
+      .get(`${SHOP}/resource`)
+      .query({ version: 'v1', kind: 'Pod', name: 'elsewhere' });
+    expect(outside.status).toBe(404);
+    const invalid = await request(api.app)
+      .get(`${SHOP}/resource`)
+      .query({ version: 'v1', name: 'web' });
+    expect(invalid.status).toBe(400);
+  });
+
+  it("returns a live resource's Kubernetes events, 404 for a resource outside the tree, 400 for a bad query", async () => {
+    const event = (
+      name: string,
+      kind: string,
+      reason: string,
+    ): ResourceEventView => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default' },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind,
+        namespace: 'default',
+        name: 'web',
+      },
+      type: 'Normal',
+      reason,
+      message: `${reason} happened`,
+      count: 1,
+      source: { component: 'kubelet' },
+    });
+    api.controller.liveResources = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' } },
+    ];
+    api.controller.resourceEvents = [
+      event('web.2', 'Pod', 'Started'),
+      event('web.1', 'Pod', 'Scheduled'),
+      event('web.3', 'Service', 'Updated'),
+    ];
+
+    const response = await request(api.app)
+      .get(`${SHOP}/resource/events`)
+      .query({
+        kind: 'Pod',
+        namespace: 'default',
+        name: 'web',
+        uid: '6a1c',
+      });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      items: [
+        event('web.2', 'Pod', 'Started'),
+        event('web.1', 'Pod', 'Scheduled'),
+      ],
+    });
+    expect(api.controller.callsOf('getResourceEvents')).toEqual([
+      [
+        { namespace: 'argocd', name: 'shop' },
+        {
+          group: '',
+          kind: 'Pod',
+          namespace: 'default',
+          name: 'web',
+          uid: '6a1c',
+        },
+      ],
+    ]);
+
+    const outside = await request(api.app)
+      .get(`${SHOP}/resource/events`)
+      .query({ group: 'apps', version: 'v1', kind: 'Deployment', name: 'web' });
+    expect(outside.status).toBe(404);
+    expect(outside.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message:
+        'Deployment web is not a live resource of application argocd/shop',
+    });
+
+    const invalid = await request(api.app)
+      .get(`${SHOP}/resource/events`)
+      .query({ kind: 'Pod', name: 'web', uid: '', resourceName: 'web' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.name).toBe('InputError');
+    expect(invalid.body.error.message).toContain(
+      "uid: give the resource's uid, or leave it out",
+    );
+    expect(invalid.body.error.message).toContain('resourceName');
+    expect(api.controller.callsOf('getResourceEvents')).toHaveLength(2);
+  });
+
   it('lists the actions of a live resource', async () => {
     api.controller.resourceActions = [
       { name: 'restart' },
@@ -772,6 +954,8 @@ describe('routes served by the controller', () => {
       'resource-tree',
       'managed-resources',
       'resource/actions?version=v1&kind=Pod&name=p',
+      'resource?version=v1&kind=Pod&name=p',
+      'resource/events?kind=Pod&name=p',
     ]) {
       const response = await request(without.app).get(`${SHOP}/${path}`);
       expect(response.status).toBe(503);

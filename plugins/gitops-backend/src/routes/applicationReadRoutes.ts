@@ -4,8 +4,10 @@ import {
   SYNC_STATUS_CODES,
   type ApplicationEventsResponse,
   type ApplicationHistoryResponse,
+  type ApplicationResourceResponse,
   type ManagedResourcesResponse,
   type ResourceActionsResponse,
+  type ResourceEventsResponse,
 } from '@driftless/backstage-plugin-gitops-common';
 import type { Router } from 'express';
 import { z } from 'zod';
@@ -47,6 +49,8 @@ const listApplicationsQuerySchema = z.strictObject({
   repo: listQuery.optional(),
   selector: z.string().optional(),
   entity: z.string().min(1, 'give an entity ref').optional(),
+  owner: z.string().min(1, "give the owner's entity ref").optional(),
+  search: z.string().max(253, 'search at most 253 characters').optional(),
   limit: integerQuery(1, MAX_APPLICATION_PAGE_SIZE).optional(),
   cursor: z.string().min(1).optional(),
   includeTotalCount: booleanQuery.optional(),
@@ -65,6 +69,15 @@ export const resourceRefSchema = z.strictObject({
   kind: z.string().min(1, 'give the kind, e.g. Deployment'),
   namespace: z.string().optional(),
   name: z.string().min(1, "give the resource's name"),
+});
+
+/** Events are found by the object, not its schema: the apiVersion may be left out (as in Argo CD's events API). */
+const resourceEventsQuerySchema = resourceRefSchema.extend({
+  version: z
+    .string()
+    .min(1, 'give the API version, or leave it out')
+    .optional(),
+  uid: z.string().min(1, "give the resource's uid, or leave it out").optional(),
 });
 
 /** An empty list asks for nothing; it is read as "no filter", as an absent parameter. */
@@ -102,12 +115,14 @@ export function registerApplicationReadRoutes(
     set('healthStatuses', nonEmpty(query.health));
     set('repoURLs', nonEmpty(query.repo));
     set('labelSelector', query.selector);
+    set('nameContains', query.search?.trim() || undefined);
 
     res.json(
       await listReadableApplications(context, credentials, {
         filter,
         cluster: query.cluster,
         entity: query.entity,
+        owner: query.owner,
         limit: query.limit ?? DEFAULT_APPLICATION_PAGE_SIZE,
         cursor: query.cursor,
         includeTotalCount: query.includeTotalCount ?? false,
@@ -202,6 +217,48 @@ export function registerApplicationReadRoutes(
     };
     res.json(body);
   });
+
+  router.get('/applications/:namespace/:name/resource', async (req, res) => {
+    const credentials = await requireCaller(context, req);
+    const key = parseApplicationParams(req.params);
+    const resource = parseRequestPart(resourceRefSchema, req.query, 'query');
+    await authorizeOnApplication(permissions, credentials, key, [
+      gitopsApplicationReadPermission,
+    ]);
+    await requireApplication(context, key);
+    const live = await requireController(context).getLiveResource(key, {
+      ...resource,
+      group: resource.group ?? '',
+    });
+    const body: ApplicationResourceResponse = {
+      manifest: JSON.stringify(live),
+    };
+    res.json(body);
+  });
+
+  router.get(
+    '/applications/:namespace/:name/resource/events',
+    async (req, res) => {
+      const credentials = await requireCaller(context, req);
+      const key = parseApplicationParams(req.params);
+      const resource = parseRequestPart(
+        resourceEventsQuerySchema,
+        req.query,
+        'query',
+      );
+      await authorizeOnApplication(permissions, credentials, key, [
+        gitopsApplicationReadPermission,
+      ]);
+      await requireApplication(context, key);
+      const body: ResourceEventsResponse = {
+        items: await requireController(context).getResourceEvents(key, {
+          ...resource,
+          group: resource.group ?? '',
+        }),
+      };
+      res.json(body);
+    },
+  );
 
   router.get(
     '/applications/:namespace/:name/resource/actions',

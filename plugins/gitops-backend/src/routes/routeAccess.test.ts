@@ -71,6 +71,22 @@ const ROUTES: RouteCase[] = [
   },
   {
     method: 'get',
+    path: `${SHOP}/resource/events?group=apps&kind=Deployment&namespace=shop&name=web`,
+    permissions: ['gitops.application.read'],
+    resourceRef: refOf('shop'),
+    allowedStatus: 200,
+    setup: async api => {
+      api.controller.liveResources = [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web' },
+        },
+      ];
+    },
+  },
+  {
+    method: 'get',
     path: `${SHOP}/resource/actions?group=apps&version=v1&kind=Deployment&namespace=shop&name=web`,
     permissions: ['gitops.application.read'],
     resourceRef: refOf('shop'),

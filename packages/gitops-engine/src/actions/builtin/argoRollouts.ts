@@ -11,8 +11,10 @@ import {
 
 // Argo Rollouts' Rollout and AnalysisRun actions. Argo CD ships them as Lua
 // (resource_customizations/argoproj.io/{Rollout,AnalysisRun}/actions); this is
-// our own TypeScript that offers, disables and changes exactly what those
-// scripts do, field values read loosely as Lua reads them. Where a script
+// our own TypeScript that offers, disables and changes what those scripts
+// do, field values read loosely as Lua reads them. Two additions make the
+// actions those of Argo Rollouts (its CLI and dashboard): `promote`, and
+// `promote-full` lifting `spec.paused`. Where a script
 // would fail on an object (no status yet), the action is refused with the
 // reason. The Rollouts controller acts on `status.abort`,
 // `status.promoteFull`, `status.pauseConditions` and
@@ -64,6 +66,30 @@ function canarySteps(obj: UnstructuredObject): unknown[] | undefined {
   return Array.isArray(steps) ? steps : [];
 }
 
+/**
+ * Whether `kubectl argo rollouts promote` would move the Rollout on: it is
+ * paused (by a step, a blue-green pre-promotion or a person), or a canary
+ * has steps left. An aborted Rollout is retried, not promoted.
+ */
+function canPromote(obj: UnstructuredObject): boolean {
+  const status = rolloutStatus(obj);
+  if (!status || isLuaTruthy(status.abort)) return false;
+  if (isPaused(obj) || isLuaTruthy(getField(obj, ['spec', 'paused'])))
+    return true;
+  const steps = canarySteps(obj);
+  return (
+    steps !== undefined &&
+    !isFullyPromoted(obj) &&
+    currentStepIndexOf(status) < steps.length
+  );
+}
+
+/** `status.currentStepIndex`, 0 when unset, as the Rollouts controller reads it. */
+function currentStepIndexOf(status: Record<string, unknown>): number {
+  const index = luaToNumber(status.currentStepIndex);
+  return index === undefined ? 0 : index;
+}
+
 function discoverRolloutActions(obj: UnstructuredObject): ResourceAction[] {
   const status = rolloutStatus(obj);
   const fullyPromoted = isFullyPromoted(obj);
@@ -88,6 +114,7 @@ function discoverRolloutActions(obj: UnstructuredObject): ResourceAction[] {
       disabled:
         luaOr(fullyPromoted, abort, getField(obj, ['spec', 'paused'])) === true,
     },
+    { name: 'promote', disabled: !canPromote(obj) },
     { name: 'promote-full', disabled: promoteFullDisabled },
     {
       name: 'skip-current-step',
@@ -118,9 +145,51 @@ export const rolloutActions: BuiltinKindActions = {
       const spec = requireObject(obj, ['spec'], 'a Rollout needs a spec');
       if (isLuaTruthy(spec.paused)) spec.paused = false;
     },
+    // Argo Rollouts' `promote` (not among Argo CD's actions, whose `resume`
+    // covers only the paused case): unpause, and move a canary that no
+    // pause holds on to its next step.
+    promote: obj => {
+      const spec = requireObject(obj, ['spec'], 'a Rollout needs a spec');
+      const status = requireObject(obj, ['status'], NO_STATUS);
+      if (isLuaTruthy(spec.paused)) spec.paused = false;
+      const pauseConditions = Array.isArray(status.pauseConditions)
+        ? status.pauseConditions
+        : [];
+      const steps = canarySteps(obj);
+      const nextStep = () =>
+        Math.min(currentStepIndexOf(status) + 1, steps?.length ?? 0);
+      const inconclusiveStep =
+        getField(obj, [
+          'status',
+          'canary',
+          'currentStepAnalysisRunStatus',
+          'status',
+        ]) === 'Inconclusive';
+      if (
+        steps !== undefined &&
+        steps.length > 0 &&
+        inconclusiveStep &&
+        pauseConditions.length > 0 &&
+        isLuaTruthy(status.controllerPause)
+      ) {
+        // An inconclusive analysis paused the canary: promoting accepts it.
+        delete status.pauseConditions;
+        status.controllerPause = false;
+        status.currentStepIndex = nextStep();
+      } else if (pauseConditions.length > 0) {
+        delete status.pauseConditions;
+      } else if (steps !== undefined && steps.length > 0) {
+        status.currentStepIndex = nextStep();
+      }
+    },
     'promote-full': obj => {
       const status = rolloutStatus(obj);
       if (!status) return;
+      // Argo Rollouts' `promote --full` also lifts a person's pause, which
+      // would otherwise hold the Rollout where it is; Argo CD's script
+      // does not.
+      const spec = getField(obj, ['spec']);
+      if (isRecord(spec) && isLuaTruthy(spec.paused)) spec.paused = false;
       if (!isBeforeRolloutsV010(obj)) {
         status.promoteFull = true;
         return;

@@ -3,6 +3,10 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
+import type { GenerateApplicationSetResponse } from '@driftless/backstage-plugin-gitops-common';
+import { GitMirrorSource } from '@driftless/gitops-engine';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GitOpsStore } from '../../database/GitOpsStore';
 import type { ApplicationKey, ApplicationRecord } from '../../database/types';
 import type {
@@ -12,10 +16,17 @@ import type {
   ManagedResource,
   OperationRecord,
   ResourceActionView,
+  ResourceEventView,
+  ResourceObjectRef,
   ResourceRef,
   ResourceTree,
   SyncRequest,
 } from '../../services/controller/types';
+import { ApplicationSetGeneration } from '../../services/applicationsets/ApplicationSetGeneration';
+import { dryRunApplicationSet } from '../../services/applicationsets/dryRunApplicationSet';
+import { DEFAULT_APPLICATION_SET_SETTINGS } from '../../services/applicationsets/readApplicationSetConfig';
+import type { ClusterRegistry } from '../../services/clusters/ClusterRegistry';
+import { matchDestination } from '../../services/controller/ClusterCaches';
 import { applicationsAffectedByPush } from '../../services/webhooks';
 
 /** One call the API made to the controller. */
@@ -33,15 +44,24 @@ export type ControllerCall = {
  * operations (so an operation in progress conflicts), terminate asks the
  * running one to stop, delete removes the app, a push refreshes the apps it
  * concerns. It renders and applies nothing: trees, diffs and actions are the
- * values a test sets.
+ * values a test sets. ApplicationSet dry runs are the real ones, over the
+ * test's clusters and a Git mirror in the temp directory.
  */
 export class RecordingGitOpsController implements GitOpsController {
   readonly calls: ControllerCall[] = [];
   resourceTree: ResourceTree = { nodes: [] };
   managedResources: ManagedResource[] = [];
   resourceActions: ResourceActionView[] = [];
+  liveResources: Array<Record<string, unknown>> = [];
+  /** Events about `liveResources`, returned for the one they involve. */
+  resourceEvents: ResourceEventView[] = [];
 
-  constructor(private readonly store: GitOpsStore) {}
+  constructor(
+    private readonly store: GitOpsStore,
+    private readonly clusters: Pick<ClusterRegistry, 'list'> = {
+      list: async () => [],
+    },
+  ) {}
 
   /** The recorded calls of one method, in order. */
   callsOf<Method extends keyof GitOpsController>(
@@ -166,6 +186,42 @@ export class RecordingGitOpsController implements GitOpsController {
     return this.managedResources;
   }
 
+  async getLiveResource(key: ApplicationKey, resource: ResourceRef) {
+    this.calls.push({ method: 'getLiveResource', args: [key, resource] });
+    const found = this.liveResources.find(
+      object =>
+        object.kind === resource.kind &&
+        (object.metadata as { name?: string } | undefined)?.name ===
+          resource.name,
+    );
+    if (!found) {
+      throw new NotFoundError(
+        `${resource.kind} ${resource.name} is not a live resource of application ${key.namespace}/${key.name}`,
+      );
+    }
+    return found;
+  }
+
+  async getResourceEvents(key: ApplicationKey, resource: ResourceObjectRef) {
+    this.calls.push({ method: 'getResourceEvents', args: [key, resource] });
+    const live = this.liveResources.some(
+      object =>
+        object.kind === resource.kind &&
+        (object.metadata as { name?: string } | undefined)?.name ===
+          resource.name,
+    );
+    if (!live) {
+      throw new NotFoundError(
+        `${resource.kind} ${resource.name} is not a live resource of application ${key.namespace}/${key.name}`,
+      );
+    }
+    return this.resourceEvents.filter(
+      event =>
+        event.involvedObject.kind === resource.kind &&
+        event.involvedObject.name === resource.name,
+    );
+  }
+
   async listResourceActions(key: ApplicationKey, resource: ResourceRef) {
     this.calls.push({ method: 'listResourceActions', args: [key, resource] });
     return this.resourceActions;
@@ -187,6 +243,37 @@ export class RecordingGitOpsController implements GitOpsController {
         `${resource.kind} ${resource.name} has no action '${action}'`,
       );
     }
+  }
+
+  async generateApplicationSet(
+    applicationSet: Record<string, unknown>,
+  ): Promise<GenerateApplicationSetResponse> {
+    this.calls.push({
+      method: 'generateApplicationSet',
+      args: [applicationSet],
+    });
+    return dryRunApplicationSet(
+      {
+        store: this.store,
+        generation: new ApplicationSetGeneration({
+          git: new GitMirrorSource({
+            cacheRoot: join(tmpdir(), 'driftless-recording-controller-git'),
+          }),
+          clusters: this.clusters,
+          settings: DEFAULT_APPLICATION_SET_SETTINGS,
+        }),
+        settings: DEFAULT_APPLICATION_SET_SETTINGS,
+        destinationProblem: async destination => {
+          const match = matchDestination(
+            await this.clusters.list(),
+            destination,
+          );
+          return 'problem' in match ? match.problem : undefined;
+        },
+        controlPlaneNamespace: 'argocd',
+      },
+      applicationSet,
+    );
   }
 
   async handlePush(pushes: GitPushEvent[]): Promise<ApplicationKey[]> {

@@ -125,7 +125,8 @@ export async function createTestApi(
   const store = await DatabaseGitOpsStore.create({
     database: mockServices.database({ knex }),
   });
-  const controller = new RecordingGitOpsController(store);
+  const clusters = new ClusterRegistry(options.clusters ?? [], new Map());
+  const controller = new RecordingGitOpsController(store, clusters);
   const auditor = new RecordingAuditor();
   const logger = mockServices.logger.mock();
   const router = await createRouter({
@@ -137,7 +138,7 @@ export async function createTestApi(
     logger,
     catalog: catalogServiceMock({ entities: options.entities ?? [] }),
     store,
-    clusters: new ClusterRegistry(options.clusters ?? [], new Map()),
+    clusters,
     webhookSettings: readGitWebhookSettings(
       new ConfigReader({ gitops: { webhooks: options.webhooks ?? {} } }),
     ),

@@ -110,6 +110,7 @@ describe('ApplicationController', () => {
           name: expect.stringMatching(/^shop-config-[a-z0-9]+$/),
           status: 'OutOfSync',
           health: { status: 'Missing' },
+          syncWave: 0,
         },
         {
           group: '',
@@ -119,6 +120,7 @@ describe('ApplicationController', () => {
           name: 'shop',
           status: 'OutOfSync',
           health: { status: 'Missing' },
+          syncWave: 0,
         },
         {
           group: 'apps',
@@ -128,6 +130,7 @@ describe('ApplicationController', () => {
           name: 'shop',
           status: 'OutOfSync',
           health: { status: 'Missing' },
+          syncWave: 0,
         },
       ].sort((a, b) =>
         `${a.group}\0${a.kind}` < `${b.group}\0${b.kind}` ? -1 : 1,

@@ -4,15 +4,19 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import { APPLICATIONS_SIGNAL_CHANNEL } from '@driftless/backstage-plugin-gitops-common';
 import {
   ApplicationValidationError,
   BACKGROUND_RESOURCES_FINALIZER,
   ClusterRequestError,
   applicationSources,
+  maskSecretPair,
   parseApplication,
   type Application,
+  type ApplicationDestination,
   type ApplicationSource,
   type ClusterCacheEvent,
   type DiffSettings,
@@ -44,7 +48,7 @@ import {
   isRegisteredKind,
   RESOURCES_FINALIZER,
 } from './appOfApps';
-import { ClusterCaches } from './ClusterCaches';
+import { ClusterCaches, matchDestination } from './ClusterCaches';
 import type { ControllerMetrics } from './ControllerMetrics';
 import { decideAutomatedSync, type LastOperation } from './decideAutomatedSync';
 import { deletionStep } from './deletionStep';
@@ -64,15 +68,20 @@ import {
   type ReconcileDependencies,
 } from './reconcileApplication';
 import { renderSources } from './renderSources';
+import { describeResource, listResourceEvents } from './resourceEvents';
 import { buildManagedResources, buildResourceTree } from './resourceViews';
 import type { ApplicationStatusBody } from './statusDocument';
 import { statusChangeEvents, summaryChanged, withKey } from './statusEvents';
 import type {
+  ApplicationSetControllerHooks,
+  GenerateApplicationSetResponse,
   GitOpsController,
   Initiator,
   ManagedResource,
   OperationStateDocument,
   ResourceActionView,
+  ResourceEventView,
+  ResourceObjectRef,
   ResourceRef,
   ResourceTree,
   SyncRequest,
@@ -108,8 +117,6 @@ const LEASE_RETRY_MS = 500;
 const DELETION_POLL_MS = 100;
 /** Comparisons kept for the resource tree and managed-resources views. */
 const COMPARISONS_KEPT = 200;
-/** The Argo CD signal channel the portal listens on. */
-export const APPLICATIONS_SIGNAL_CHANNEL = 'gitops:applications';
 
 function appQueueKey(key: ApplicationKey): string {
   return `${APP_PREFIX}${key.namespace}/${key.name}`;
@@ -210,6 +217,7 @@ export class ApplicationController implements GitOpsController {
   private readonly reconciledHere = new Set<string>();
   private readonly sourceErrors = new Map<number, string>();
   private scanTimer?: NodeJS.Timeout;
+  private applicationSets?: ApplicationSetControllerHooks;
   private warnedNoRunner = false;
   private stopped = false;
 
@@ -276,6 +284,15 @@ export class ApplicationController implements GitOpsController {
   // ------------------------------------------------------------ lifecycle
 
   /**
+   * Hooks the ApplicationSet controller in: it starts and stops with this
+   * controller, hears about pushes and about status changes of the apps it
+   * generated, and serves dry runs.
+   */
+  attachApplicationSets(applicationSets: ApplicationSetControllerHooks): void {
+    this.applicationSets = applicationSets;
+  }
+
+  /**
    * Resumes unfinished operations whose app this replica can lease, queues
    * the platform repositories and every stored app, and starts the periodic
    * scan that picks up apps other replicas created.
@@ -311,10 +328,12 @@ export class ApplicationController implements GitOpsController {
       }, this.settings.reconciliationPeriodMs);
       this.scanTimer.unref?.();
     }
+    await this.applicationSets?.start();
   }
 
   /** Stops taking work, lets running work end (a sync's lease is aborted), and closes cluster connections. */
   async stop(): Promise<void> {
+    await this.applicationSets?.stop();
     this.stopped = true;
     clearInterval(this.scanTimer);
     this.leases.abortAll('the backend is stopping');
@@ -504,6 +523,9 @@ export class ApplicationController implements GitOpsController {
     }
     if (summaryChanged(previous, status)) {
       await this.publish(key, status);
+      if (record.origin.startsWith('applicationset:')) {
+        this.applicationSets?.applicationStatusChanged(key, record.origin);
+      }
       const parent = /^app:([^/]+)\/(.+)$/.exec(record.origin);
       if (parent) {
         this.queueRefresh(
@@ -734,14 +756,34 @@ export class ApplicationController implements GitOpsController {
     }
   }
 
+  /**
+   * Deletes an app its owner (an app of apps, an ApplicationSet) no longer
+   * has: with its resources when it carries Argo CD's resources finalizer
+   * (the deletion then runs in reconciles), else only its record.
+   */
+  async deleteOwnedApplication(record: ApplicationRecord): Promise<void> {
+    if (deletesResourcesWithApp(record.manifest)) {
+      await this.markDeleting(record);
+    } else {
+      await this.deleteRecord(record);
+    }
+  }
+
+  /** Why a destination names no known cluster; undefined when it does. */
+  async destinationProblem(
+    destination: ApplicationDestination,
+  ): Promise<string | undefined> {
+    const match = matchDestination(
+      await this.caches.listClusters(),
+      destination,
+    );
+    return 'problem' in match ? match.problem : undefined;
+  }
+
   /** A child Git no longer has: deleted, with its resources when its finalizer says so (Argo CD's resources finalizer). */
   private async pruneApplication(record: ApplicationRecord): Promise<void> {
     try {
-      if (deletesResourcesWithApp(record.manifest)) {
-        await this.markDeleting(record);
-      } else {
-        await this.deleteRecord(record);
-      }
+      await this.deleteOwnedApplication(record);
       this.logger.info(
         `Pruned application ${formatKey(record)}, which its ${
           record.origin
@@ -893,6 +935,7 @@ export class ApplicationController implements GitOpsController {
         config: compared.cluster.cluster,
         connection: compared.cluster.connection,
         cache: compared.cluster.cache,
+        predictions: compared.cluster.comparator.differ,
       },
       health: this.options.health,
       tracking: this.options.tracking,
@@ -1416,7 +1459,19 @@ export class ApplicationController implements GitOpsController {
     for (const { source } of sources) {
       this.queueSource(source, flags).catch(() => undefined);
     }
+    this.applicationSets?.handlePush(pushes);
     return affected.map(({ key }) => key);
+  }
+
+  async generateApplicationSet(
+    applicationSet: Record<string, unknown>,
+  ): Promise<GenerateApplicationSetResponse> {
+    if (!this.applicationSets) {
+      throw new ServiceUnavailableError(
+        'the ApplicationSet controller is not running in this backend (gitops.applicationSets.enabled is false), so ApplicationSets cannot be generated here',
+      );
+    }
+    return this.applicationSets.generate(applicationSet);
   }
 
   // ------------------------------------------------------------ views
@@ -1474,7 +1529,7 @@ export class ApplicationController implements GitOpsController {
   /** A live object of the app's resource tree (its resources and what they own); NotFoundError otherwise. */
   private async liveResourceOf(
     key: ApplicationKey,
-    ref: ResourceRef,
+    ref: ResourceObjectRef,
   ): Promise<{ live: KubernetesObject; compared: ComparedApplication }> {
     const compared = await this.comparisonOf(key);
     const tree = await buildResourceTree(compared, this.options.health);
@@ -1509,6 +1564,31 @@ export class ApplicationController implements GitOpsController {
       throw new NotFoundError(`${where} no longer exists`);
     }
     return { live, compared };
+  }
+
+  async getLiveResource(
+    key: ApplicationKey,
+    resource: ResourceRef,
+  ): Promise<Record<string, unknown>> {
+    const { live } = await this.liveResourceOf(key, resource);
+    return maskSecretPair(undefined, live).live as Record<string, unknown>;
+  }
+
+  async getResourceEvents(
+    key: ApplicationKey,
+    resource: ResourceObjectRef,
+  ): Promise<ResourceEventView[]> {
+    const { live, compared } = await this.liveResourceOf(key, resource);
+    if (resource.uid && resource.uid !== live.metadata.uid) {
+      throw new NotFoundError(
+        `${describeResource(live)} of application ${formatKey(
+          key,
+        )} is now another object (uid ${live.metadata.uid}, not ${
+          resource.uid
+        }): it was deleted and created again; reload the resource tree`,
+      );
+    }
+    return listResourceEvents(compared.cluster.connection, live);
   }
 
   async listResourceActions(

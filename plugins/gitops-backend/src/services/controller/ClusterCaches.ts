@@ -5,6 +5,7 @@ import {
   IN_CLUSTER_NAME,
   IN_CLUSTER_SERVER,
   KubernetesClusterConnection,
+  PredictionCache,
   ResourceTracking,
   type ApplicationDestination,
   type ClusterCacheEvent,
@@ -13,6 +14,9 @@ import {
 } from '@driftless/gitops-engine';
 import { isDeepStrictEqual } from 'node:util';
 import type { RegisteredCluster } from '../clusters/ClusterRegistry';
+
+/** Server-side dry-run results kept per cluster, one per managed object. */
+const PREDICTIONS_PER_CLUSTER = 100_000;
 
 /** Everything the controller needs to work with one cluster. */
 export interface ClusterHandle {
@@ -50,6 +54,37 @@ function sameServer(a: string | undefined, b: string | undefined): boolean {
 }
 
 /**
+ * The cluster an Application's destination names, among `clusters`: by
+ * `name`, or by `server` URL; `https://kubernetes.default.svc`, Argo CD's
+ * address of the cluster it runs in, finds the cluster named `in-cluster`
+ * whatever its URL. Otherwise the problem, naming the known clusters.
+ */
+export function matchDestination(
+  clusters: RegisteredCluster[],
+  destination: ApplicationDestination,
+): { cluster: ClusterConfig } | { problem: string } {
+  const match = destination.name
+    ? clusters.find(({ cluster }) => cluster.name === destination.name)
+    : clusters.find(({ cluster }) =>
+        sameServer(cluster.server, destination.server),
+      ) ??
+      (sameServer(destination.server, IN_CLUSTER_SERVER)
+        ? clusters.find(({ cluster }) => cluster.name === IN_CLUSTER_NAME)
+        : undefined);
+  if (!match) {
+    const known =
+      clusters.map(({ cluster }) => cluster.name).join(', ') || 'none';
+    const named = destination.name
+      ? `named '${destination.name}'`
+      : `with server '${destination.server}'`;
+    return {
+      problem: `there is no cluster ${named}: add it to gitops.clusters in app-config, or change spec.destination (known clusters: ${known})`,
+    };
+  }
+  return { cluster: match.cluster };
+}
+
+/**
  * One connection, cache and comparator per cluster, created the first time
  * an app deploys there (so a cluster no app uses costs nothing), and
  * replaced when the cluster's definition changes. Caches keep only the kinds
@@ -73,24 +108,9 @@ export class ClusterCaches {
   async resolve(
     destination: ApplicationDestination,
   ): Promise<ResolvedDestination> {
-    const clusters = await this.listClusters();
-    const match = destination.name
-      ? clusters.find(({ cluster }) => cluster.name === destination.name)
-      : clusters.find(({ cluster }) =>
-          sameServer(cluster.server, destination.server),
-        ) ??
-        (sameServer(destination.server, IN_CLUSTER_SERVER)
-          ? clusters.find(({ cluster }) => cluster.name === IN_CLUSTER_NAME)
-          : undefined);
-    if (!match) {
-      const known =
-        clusters.map(({ cluster }) => cluster.name).join(', ') || 'none';
-      const named = destination.name
-        ? `named '${destination.name}'`
-        : `with server '${destination.server}'`;
-      return {
-        problem: `there is no cluster ${named}: add it to gitops.clusters in app-config, or change spec.destination (known clusters: ${known})`,
-      };
+    const match = matchDestination(await this.listClusters(), destination);
+    if ('problem' in match) {
+      return match;
     }
     return { handle: this.handleFor(match.cluster) };
   }
@@ -141,6 +161,12 @@ export class ClusterCaches {
       live: cache,
       tracking: this.options.tracking,
       settings: this.options.diffSettings,
+      // One prediction per managed object: fewer than the cluster's managed
+      // objects and every refresh pass asks the API server for all of them
+      // again (20,000 dry runs for 1,000 apps of 20 objects).
+      predictionCache: new PredictionCache({
+        maxEntries: PREDICTIONS_PER_CLUSTER,
+      }),
     });
     const handle: ClusterHandle = { cluster, connection, cache, comparator };
     const stopListening = cache.onChange(event =>

@@ -42,6 +42,13 @@ export interface OperationRunContext {
     connection: ClusterConnection;
     /** Live objects; what the sync engine's `LiveObjectReader` reads. */
     cache: ClusterCache;
+    /** The comparator's dry-run predictions, told what the sync applied (`ObjectDiffer.rememberApplied`). */
+    predictions?: {
+      rememberApplied(
+        manifest: KubernetesObject,
+        applied: KubernetesObject,
+      ): void;
+    };
   };
   health: HealthAssessor;
   tracking: ResourceTracking;

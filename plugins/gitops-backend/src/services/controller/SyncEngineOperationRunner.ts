@@ -59,6 +59,12 @@ export class SyncEngineOperationRunner implements OperationRunner {
       health: context.health,
       tracking: context.tracking,
       diffSettings: this.options.diffSettings,
+      ...(context.cluster.predictions
+        ? {
+            onApplied: (manifest, applied) =>
+              context.cluster.predictions?.rememberApplied(manifest, applied),
+          }
+        : {}),
       ...(this.options.waveDelayMs !== undefined
         ? { waveDelayMs: this.options.waveDelayMs }
         : {}),

@@ -82,7 +82,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   refreshWaitMs: 30_000,
 };
 
-function readDurationMs(
+export function readDurationMs(
   config: Config | undefined,
   key: string,
   where: string,
@@ -107,7 +107,7 @@ function readDurationMs(
   return ms;
 }
 
-function readPositiveInteger(
+export function readPositiveInteger(
   config: Config | undefined,
   key: string,
   where: string,

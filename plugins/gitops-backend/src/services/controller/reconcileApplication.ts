@@ -8,6 +8,7 @@ import {
   formatResourceKey,
   parseApplication,
   resourceKeyOf,
+  syncWaveOf,
   type Application,
   type ApplicationDiff,
   type ApplicationSource,
@@ -358,6 +359,9 @@ async function buildStatus(
           .getObject(key, apiVersionOf(resource.group, resource.version))
           .catch(() => undefined);
     if (live) liveObjects.push(live);
+    const target = desiredById.get(formatResourceKey(key));
+    // As Argo CD: the wave of what Git wants, else of what the cluster has.
+    const waveSource = target ?? live;
     const entry: ResourceStatusEntry = {
       group: resource.group,
       version: resource.version,
@@ -367,16 +371,13 @@ async function buildStatus(
       ...(resource.status ? { status: resource.status } : {}),
       ...(resource.hook ? { hook: true } : {}),
       ...(resource.requiresPruning ? { requiresPruning: true } : {}),
+      ...(waveSource ? { syncWave: syncWaveOf(waveSource) } : {}),
     };
     if (resource.requiresPruning && resource.ignoreExtraneous) {
       ignoredExtraneous.add(entry);
     }
     entries.push(entry);
-    managed.push({
-      ...key,
-      target: desiredById.get(formatResourceKey(key)),
-      live,
-    });
+    managed.push({ ...key, target, live });
   }
   for (const child of children.resources) {
     entries.push(child.entry);

@@ -78,7 +78,29 @@ const DESCENDANT_KINDS = [
   { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   { apiVersion: 'batch/v1', kind: 'Job' },
   { apiVersion: 'v1', kind: 'Pod' },
+  // Argo Rollouts' analyses, owned by their Rollout; skipped where the CRD is not installed.
+  { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' },
 ];
+
+/** Where Deployments and Rollouts number their ReplicaSets (and themselves). */
+const REVISION_ANNOTATIONS = [
+  'deployment.kubernetes.io/revision',
+  'rollout.argoproj.io/revision',
+];
+
+/** Argo CD's `Revision` info item (`Rev:3`), which tells a workload's ReplicaSets apart. */
+function revisionInfo(
+  object: KubernetesObject,
+): Array<{ name: string; value: string }> {
+  const annotations = (object.metadata.annotations ?? {}) as Record<
+    string,
+    string
+  >;
+  const revision = REVISION_ANNOTATIONS.map(key => annotations[key]).find(
+    Boolean,
+  );
+  return revision ? [{ name: 'Revision', value: `Rev:${revision}` }] : [];
+}
 
 function refOf(object: KubernetesObject): ResourceRef {
   const { group, version } = parseApiVersion(String(object.apiVersion));
@@ -115,7 +137,7 @@ function podInfo(
 
 /**
  * Argo CD's ApplicationTree for an app: its live resources, and the
- * ReplicaSets, Jobs and Pods they own (found by ownerReferences in the
+ * ReplicaSets, Jobs, Pods and AnalysisRuns they own (found by ownerReferences in the
  * namespaces the app uses), each with its health and images.
  */
 export async function buildResourceTree(
@@ -198,10 +220,11 @@ export async function buildResourceTree(
       .map(refOf);
     const objectHealth = await health.assessResource(object);
     const images = collectImages([object]);
+    const info = object.kind === 'Pod' ? podInfo(object) : revisionInfo(object);
     result.push({
       ...refOf(object),
       ...(parentRefs.length > 0 ? { parentRefs } : {}),
-      ...(object.kind === 'Pod' ? { info: podInfo(object) } : {}),
+      ...(info.length > 0 ? { info } : {}),
       ...(object.metadata.resourceVersion
         ? { resourceVersion: String(object.metadata.resourceVersion) }
         : {}),

@@ -1,6 +1,9 @@
 import type {
+  GenerateApplicationSetResponse,
   ManagedResource,
   ResourceActionView,
+  ResourceEventView,
+  ResourceObjectRef,
   ResourceRef,
   ResourceTree,
   SyncRequest,
@@ -15,8 +18,11 @@ import type { GitPushEvent } from '../webhooks/types';
  */
 
 export type {
+  GenerateApplicationSetResponse,
   ManagedResource,
   ResourceActionView,
+  ResourceEventView,
+  ResourceObjectRef,
   ResourceRef,
   ResourceTree,
   SyncRequest,
@@ -89,6 +95,21 @@ export interface GitOpsController {
   getResourceTree(key: ApplicationKey): Promise<ResourceTree>;
   /** Desired and live manifests with their diff; Secret values masked. */
   getManagedResources(key: ApplicationKey): Promise<ManagedResource[]>;
+  /** One live object of the app's resource tree, Secret values masked; NotFoundError when it is not in the tree. */
+  getLiveResource(
+    key: ApplicationKey,
+    resource: ResourceRef,
+  ): Promise<Record<string, unknown>>;
+  /**
+   * The Kubernetes Events about one live object of the app's resource tree,
+   * newest first, read from the app's destination cluster. NotFoundError when
+   * the object is not in the tree (or, with `uid`, is no longer that
+   * object); ServiceUnavailableError when the cluster cannot be read.
+   */
+  getResourceEvents(
+    key: ApplicationKey,
+    resource: ResourceObjectRef,
+  ): Promise<ResourceEventView[]>;
   /** The actions a live resource of the app offers. */
   listResourceActions(
     key: ApplicationKey,
@@ -104,4 +125,31 @@ export interface GitOpsController {
   ): Promise<void>;
   /** Refreshes the apps the pushes concern and returns them. */
   handlePush(pushes: GitPushEvent[]): Promise<ApplicationKey[]>;
+  /**
+   * A dry run of an ApplicationSet manifest (given in a request, or a stored
+   * set's): what it generates now and what would change among the apps a
+   * stored set of that name owns. Nothing is written. InputError for a set
+   * that cannot be used, ServiceUnavailableError when the ApplicationSet
+   * controller is not running or Git cannot be read.
+   */
+  generateApplicationSet(
+    applicationSet: Record<string, unknown>,
+  ): Promise<GenerateApplicationSetResponse>;
+}
+
+/**
+ * The ApplicationSet controller as the application controller drives it
+ * (`ApplicationController.attachApplicationSets`): started and stopped with
+ * it, told about pushes and about status changes of generated apps.
+ */
+export interface ApplicationSetControllerHooks {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Sets whose Git generators read a pushed branch generate again. */
+  handlePush(pushes: GitPushEvent[]): void;
+  /** The sync or health of an app with an `applicationset:` origin changed. */
+  applicationStatusChanged(key: ApplicationKey, origin: string): void;
+  generate(
+    applicationSet: Record<string, unknown>,
+  ): Promise<GenerateApplicationSetResponse>;
 }

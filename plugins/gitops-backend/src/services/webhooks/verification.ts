@@ -105,6 +105,33 @@ export function verifyHmacSha256(options: {
   }
 }
 
+/**
+ * The `verify` of a provider that signs the body with the configured secret
+ * as HMAC-SHA256 in one header (GitHub, Gitea, Bitbucket Server).
+ */
+export function hmacSha256Verifier(
+  provider: GitWebhookProvider,
+  header: string,
+  prefix: string,
+): (
+  headers: WebhookRequestHeaders,
+  rawBody: Buffer,
+  settings: GitWebhookProviderSettings,
+) => void {
+  return (headers, rawBody, settings) => {
+    if (settings.secret !== undefined) {
+      verifyHmacSha256({
+        provider,
+        headers,
+        header,
+        prefix,
+        secret: settings.secret,
+        rawBody,
+      });
+    }
+  };
+}
+
 /** Checks a header that must carry a shared value (GitLab's token, Bitbucket's hook UUID). */
 export function verifySharedToken(options: {
   provider: GitWebhookProvider;

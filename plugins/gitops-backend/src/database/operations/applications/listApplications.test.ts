@@ -149,6 +149,17 @@ function expectedMatch(app: Generated, filter: ApplicationListFilter): boolean {
       filter.entity.selectors.some(selector =>
         matchesLabelSelector(parseLabelSelector(selector), app.labels),
       ),
+    !filter.linkedToAny ||
+      filter.linkedToAny.some(
+        link =>
+          (named(app, link.names) ||
+            link.selectors.some(selector =>
+              matchesLabelSelector(parseLabelSelector(selector), app.labels),
+            )) &&
+          (link.project === undefined || link.project === app.project),
+      ),
+    filter.nameContains === undefined ||
+      app.name.includes(filter.nameContains.toLowerCase()),
   ];
   return checks.every(Boolean);
 }
@@ -235,7 +246,32 @@ const FILTERS: Array<[string, ApplicationListFilter]> = [
       entity: { names: [], selectors: ['tier'] },
     },
   ],
+  ['search in names, ignoring case', { nameContains: 'P-01' }],
+  [
+    'entities of an owner',
+    {
+      linkedToAny: [
+        { names: ['app-020'], selectors: ['team=a'], project: 'shop' },
+        { names: ['team-x/app-021', 'app-022'], selectors: [] },
+        { names: [], selectors: ['tier=api,team=c'] },
+      ],
+    },
+  ],
+  [
+    'entities of an owner, with other filters',
+    {
+      linkedToAny: [{ names: [], selectors: ['team'] }],
+      nameContains: '1',
+      healthStatuses: ['Degraded'],
+    },
+  ],
   ['an empty list matches nothing', { projects: [] }],
+  ['an owner without linked entities matches nothing', { linkedToAny: [] }],
+];
+
+const MATCHING_NOTHING = [
+  'an empty list matches nothing',
+  'an owner without linked entities matches nothing',
 ];
 
 describe.each(databases.eachSupportedId())(
@@ -289,7 +325,7 @@ describe.each(databases.eachSupportedId())(
         ),
       ).toEqual(
         FILTERS.filter(([title]) => !unfiltered.includes(title)).map(
-          ([title]) => [title, title !== 'an empty list matches nothing', true],
+          ([title]) => [title, !MATCHING_NOTHING.includes(title), true],
         ),
       );
     });
@@ -309,6 +345,24 @@ describe.each(databases.eachSupportedId())(
       );
       await expect(listApplications(knex, { limit: 1001 })).rejects.toThrow(
         /ask for 1 to 1000 applications per page/,
+      );
+    });
+
+    it('matches searched text literally, LIKE wildcards included', async () => {
+      for (const nameContains of ['%', '_', 'app_0', '!', '!%']) {
+        const page = await listApplications(knex, {
+          filter: { nameContains },
+        });
+        expect([nameContains, page.items]).toEqual([nameContains, []]);
+      }
+      const page = await listApplications(knex, {
+        filter: { nameContains: 'app-00' },
+      });
+      expect(page.items.map(item => item.name)).toEqual(
+        apps
+          .filter(app => app.name.startsWith('app-00'))
+          .sort(byKey)
+          .map(app => app.name),
       );
     });
 

@@ -95,6 +95,31 @@ function whereStatus(
   });
 }
 
+/** A catalog entity's link: apps named in `names` OR matching any selector. */
+function whereLinked(
+  builder: Where,
+  names: string[],
+  selectors: string[],
+): void {
+  const parsed = selectors.map(parseSelector);
+  builder.where(named => whereNamed(named, names));
+  for (const requirements of parsed) {
+    if (requirements.length === 0) {
+      builder.orWhereRaw('1 = 1');
+    } else {
+      builder.orWhere(matching => whereLabels(matching, requirements));
+    }
+  }
+}
+
+/** Not a backslash: it means different things in PostgreSQL and SQLite string literals. */
+const LIKE_ESCAPE = '!';
+
+/** Searched text matches literally: LIKE's wildcards in it are escaped. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, character => `${LIKE_ESCAPE}${character}`);
+}
+
 function applyFilter(builder: Where, filter: ApplicationListFilter): void {
   if (filter.namespaces) {
     builder.whereIn('a.namespace', filter.namespaces);
@@ -138,17 +163,28 @@ function applyFilter(builder: Where, filter: ApplicationListFilter): void {
   }
   if (filter.entity) {
     const { names, selectors } = filter.entity;
-    const parsed = selectors.map(parseSelector);
-    builder.where(inner => {
-      inner.where(named => whereNamed(named, names));
-      for (const requirements of parsed) {
-        if (requirements.length === 0) {
-          inner.orWhereRaw('1 = 1');
-        } else {
-          inner.orWhere(matching => whereLabels(matching, requirements));
-        }
+    builder.where(inner => whereLinked(inner, names, selectors));
+  }
+  if (filter.linkedToAny) {
+    const links = filter.linkedToAny;
+    builder.where(anyLink => {
+      // An empty OR would match everything; no link must match nothing.
+      anyLink.whereRaw('1 = 0');
+      for (const { names, selectors, project } of links) {
+        anyLink.orWhere(link => {
+          link.where(inner => whereLinked(inner, names, selectors));
+          if (project !== undefined) {
+            link.andWhere('a.project', project);
+          }
+        });
       }
     });
+  }
+  if (filter.nameContains !== undefined && filter.nameContains !== '') {
+    builder.whereRaw(`lower(??) like ? escape '${LIKE_ESCAPE}'`, [
+      'a.name',
+      `%${escapeLike(filter.nameContains.toLowerCase())}%`,
+    ]);
   }
 }
 

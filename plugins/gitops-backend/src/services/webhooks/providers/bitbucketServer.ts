@@ -6,7 +6,7 @@ import {
   repoURLsOf,
 } from '../payload';
 import type { GitPushEvent, GitWebhookEvent } from '../types';
-import { verifyHmacSha256 } from '../verification';
+import { hmacSha256Verifier } from '../verification';
 import type { GitWebhookProviderParser } from './types';
 
 const refsChangedSchema = z.object({
@@ -40,18 +40,7 @@ const refsChangedSchema = z.object({
 export const bitbucketServerParser: GitWebhookProviderParser = {
   provider: 'bitbucketServer',
   eventHeader: 'x-event-key',
-  verify(headers, rawBody, settings) {
-    if (settings.secret !== undefined) {
-      verifyHmacSha256({
-        provider: 'bitbucketServer',
-        headers,
-        header: 'x-hub-signature',
-        prefix: 'sha256=',
-        secret: settings.secret,
-        rawBody,
-      });
-    }
-  },
+  verify: hmacSha256Verifier('bitbucketServer', 'x-hub-signature', 'sha256='),
   handles: event =>
     event === 'repo:refs_changed' || event === 'diagnostics:ping',
   parse(event, payload): GitWebhookEvent {

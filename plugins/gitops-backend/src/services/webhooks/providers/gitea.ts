@@ -8,7 +8,7 @@ import {
   repoURLsOf,
 } from '../payload';
 import type { GitWebhookEvent } from '../types';
-import { verifyHmacSha256 } from '../verification';
+import { hmacSha256Verifier } from '../verification';
 import type { GitWebhookProviderParser } from './types';
 
 const repositorySchema = z.object({
@@ -47,18 +47,7 @@ function urlsOf(repository: z.infer<typeof repositorySchema>) {
 export const giteaParser: GitWebhookProviderParser = {
   provider: 'gitea',
   eventHeader: 'x-gitea-event',
-  verify(headers, rawBody, settings) {
-    if (settings.secret !== undefined) {
-      verifyHmacSha256({
-        provider: 'gitea',
-        headers,
-        header: 'x-gitea-signature',
-        prefix: '',
-        secret: settings.secret,
-        rawBody,
-      });
-    }
-  },
+  verify: hmacSha256Verifier('gitea', 'x-gitea-signature', ''),
   handles: event => event === 'push' || event === 'delete',
   parse(event, payload): GitWebhookEvent {
     if (event === 'delete') {

@@ -8,7 +8,7 @@ import {
   repoURLsOf,
 } from '../payload';
 import type { GitWebhookEvent } from '../types';
-import { verifyHmacSha256 } from '../verification';
+import { hmacSha256Verifier } from '../verification';
 import type { GitWebhookProviderParser } from './types';
 
 // GitHub cuts `commits` at this length; a list that long may be missing commits, and their files.
@@ -48,18 +48,7 @@ function urlsOf(
 export const githubParser: GitWebhookProviderParser = {
   provider: 'github',
   eventHeader: 'x-github-event',
-  verify(headers, rawBody, settings) {
-    if (settings.secret !== undefined) {
-      verifyHmacSha256({
-        provider: 'github',
-        headers,
-        header: 'x-hub-signature-256',
-        prefix: 'sha256=',
-        secret: settings.secret,
-        rawBody,
-      });
-    }
-  },
+  verify: hmacSha256Verifier('github', 'x-hub-signature-256', 'sha256='),
   handles: event => event === 'push' || event === 'ping',
   parse(event, payload): GitWebhookEvent {
     if (event === 'ping') {

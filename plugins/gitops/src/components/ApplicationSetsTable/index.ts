@@ -1,0 +1,2 @@
+export { ApplicationSetsTable } from './ApplicationSetsTable';
+export { describeGenerator } from './generators';

@@ -1,0 +1,1 @@
+export { EntityGitOpsCard } from './EntityGitOpsCard';

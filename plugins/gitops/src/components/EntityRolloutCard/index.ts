@@ -1,0 +1,1 @@
+export { EntityRolloutCard } from './EntityRolloutCard';
