@@ -375,6 +375,44 @@ describe('ClusterCache', () => {
     expect(configMapWatchers()[0].namespace).toBeUndefined();
   });
 
+  it('finishes a wait for a namespace whose first list a watch over all namespaces overtook', async () => {
+    const namespaces = Array.from({ length: 10 }, (_, i) => `ns-${i}`);
+    cluster.sim.apply([
+      ...namespaces.map(name => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      })),
+      configMap('slow', 'ns-0', { app: 'shop' }),
+    ]);
+    // ns-0's first list is still on its way when the ninth namespace makes
+    // the kind cluster-wide and that watch, listed first, replaces it.
+    cluster.sim.faults.add({
+      verbs: ['list'],
+      resources: ['configmaps'],
+      namespace: 'ns-0',
+      count: 1,
+      effect: { type: 'latency', ms: 3_000 },
+    });
+    const slowWait = cache.watch([
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns-0' },
+    ]);
+    await new Promise(resolve => setTimeout(resolve, 100));
+    await Promise.all(
+      namespaces
+        .slice(1)
+        .map(namespace =>
+          cache.watch([{ apiVersion: 'v1', kind: 'ConfigMap', namespace }]),
+        ),
+    );
+    await eventually(
+      () => configMapWatchers().length === 1,
+      'the namespace watches to be replaced by one',
+    );
+    await expect(slowWait).resolves.toBeUndefined();
+    expect(names(cache.trackedObjects('shop'))).toEqual(['slow']);
+  });
+
   it('in namespaced mode, keeps more watches open than the connection has sockets for requests', async () => {
     cache.stop();
     // 40 namespaces × 1 kind: more watches than the 32 pooled sockets, which

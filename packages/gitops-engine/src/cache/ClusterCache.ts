@@ -175,9 +175,24 @@ class TypeWatcher {
     };
   }
 
-  stop(): void {
+  /**
+   * Ends the list+watch. Callers still waiting for its first list are
+   * released: resolved when a ready watch over all namespaces took over
+   * (`replaced`), rejected when the cache stops. Left waiting, a refresh
+   * that asked for a namespace just before the kind went cluster-wide would
+   * never finish.
+   */
+  stop(replaced = false): void {
     this.stopped = true;
     this.handle?.stop();
+    if (replaced) this.settleReady?.();
+    else
+      this.settleReady?.(
+        new ClusterError(
+          `the cache of cluster '${this.cache.connection.clusterName}' stopped watching ${this.resource.kind}`,
+          this.cache.connection.clusterName,
+        ),
+      );
   }
 
   private fail(error: Error): void {
@@ -410,7 +425,7 @@ export class ClusterCache {
         .whenReady()
         .then(() => {
           for (const [key, old] of replaced) {
-            old.stop();
+            old.stop(true);
             scopes!.delete(key);
           }
         })

@@ -302,6 +302,39 @@ describe('KubernetesClusterConnection', () => {
   });
 
   describe('server-side apply', () => {
+    it('sends each request with its own headers', async () => {
+      // Writes of different sizes and reads without a body, on reused
+      // keep-alive sockets: a Content-Length left over from another request
+      // would have the server take the next request for a body.
+      const connection = new KubernetesClusterConnection(cluster.config, {
+        requestTimeoutMs: 5_000,
+      });
+      try {
+        const resource = await connection.findResource('v1', 'ConfigMap');
+        const sizes = Array.from({ length: 12 }, (_, i) => 1 + i * 97);
+        const read = await Promise.all(
+          sizes.map(async (size, i) => {
+            let length = 0;
+            for (let round = 1; round <= 3; round++) {
+              await connection.apply(
+                configMap(`sized-${i}`, { payload: 'x'.repeat(size * round) }),
+              );
+              const object = (await connection.get(
+                resource,
+                `sized-${i}`,
+                'apps',
+              )) as { data?: Record<string, string> } | undefined;
+              length = object?.data?.payload.length ?? 0;
+            }
+            return length;
+          }),
+        );
+        expect(read).toEqual(sizes.map(size => size * 3));
+      } finally {
+        connection.close();
+      }
+    });
+
     it('applies with field manager driftless, and dry-runs without storing', async () => {
       const applied = await cluster.connection.apply(
         configMap('applied', { a: '1' }),

@@ -122,6 +122,15 @@ function parseStatus(body: string): StatusDocument {
   }
 }
 
+interface RequestSetup {
+  headers: Record<string, string>;
+  agent: http.Agent;
+  watchAgent: http.Agent;
+}
+
+/** How long prepared credentials and agent serve requests before they are prepared again. */
+const CREDENTIALS_REUSE_MS = 5_000;
+
 /** One open watch request; ends once, by the server, an error or `stop()`. */
 class WatchStream implements WatchHandle {
   closed = false;
@@ -170,6 +179,7 @@ export class KubernetesClusterConnection implements ClusterConnection {
   private discovery?: { index: DiscoveryIndex; fetchedAt: number };
   private discovering?: Promise<DiscoveryIndex>;
   private readonly openWatches = new Set<WatchHandle>();
+  private setup?: { value: Promise<RequestSetup>; preparedAt: number };
 
   constructor(
     cluster: ClusterConfig,
@@ -207,11 +217,27 @@ export class KubernetesClusterConnection implements ClusterConnection {
 
   // ---------------------------------------------------------------- transport
 
-  private async requestOptions(): Promise<{
-    headers: Record<string, string>;
-    agent: http.Agent;
-    watchAgent: http.Agent;
-  }> {
+  /**
+   * Credentials and agent for the next request. Preparing them reads the
+   * kubeconfig's credentials (token files, client certificates, exec
+   * plugins) and keys the agent by the TLS material, which cost more than
+   * the request itself at thousands of requests per second; they are reused
+   * for {@link CREDENTIALS_REUSE_MS}, so rotated credentials are picked up
+   * within seconds (client-go re-reads token files once a minute).
+   */
+  private requestOptions(): Promise<RequestSetup> {
+    const now = Date.now();
+    if (this.setup && now - this.setup.preparedAt < CREDENTIALS_REUSE_MS)
+      return this.setup.value;
+    const value = this.prepareRequestOptions();
+    this.setup = { value, preparedAt: now };
+    value.catch(() => {
+      if (this.setup?.value === value) this.setup = undefined;
+    });
+    return value;
+  }
+
+  private async prepareRequestOptions(): Promise<RequestSetup> {
     const options: https.RequestOptions = {};
     try {
       await this.kubeConfig.applyToHTTPSOptions(options);
@@ -319,6 +345,8 @@ export class KubernetesClusterConnection implements ClusterConnection {
     const reason = document.reason ?? http.STATUS_CODES[status] ?? 'Unknown';
     const serverMessage = document.message ?? '';
     const prefix = `cluster '${this.clusterName}'`;
+    // Rejected credentials may have been rotated: prepare them afresh next time.
+    if (status === 401) this.setup = undefined;
     let message: string;
     switch (status) {
       case 401:
@@ -358,8 +386,13 @@ export class KubernetesClusterConnection implements ClusterConnection {
     what: RequestDescription,
     body?: { text: string; contentType: string },
   ): Promise<Response> {
-    const { headers, agent } = await this.requestOptions();
-    headers.Accept = 'application/json';
+    const setup = await this.requestOptions();
+    const { agent } = setup;
+    // The prepared headers are shared by concurrent requests: never mutate them.
+    const headers: Record<string, string> = {
+      ...setup.headers,
+      Accept: 'application/json',
+    };
     if (body) {
       headers['Content-Type'] = body.contentType;
       headers['Content-Length'] = String(Buffer.byteLength(body.text));
@@ -675,9 +708,10 @@ export class KubernetesClusterConnection implements ClusterConnection {
       fieldSelector: options.fieldSelector,
     });
     this.requestOptions().then(
-      ({ headers, watchAgent: agent }) => {
+      setup => {
         if (stream.closed) return;
-        headers.Accept = 'application/json';
+        const agent = setup.watchAgent;
+        const headers = { ...setup.headers, Accept: 'application/json' };
         const transport = url.protocol === 'https:' ? https : http;
         const request = transport.request(url, { headers, agent }, response => {
           if (response.statusCode !== 200) {
@@ -1006,5 +1040,6 @@ export class KubernetesClusterConnection implements ClusterConnection {
     this.agent = undefined;
     this.watchAgent?.destroy();
     this.watchAgent = undefined;
+    this.setup = undefined;
   }
 }

@@ -23,6 +23,7 @@ import {
   IgnoreDifferences,
   IgnoreDifferencesConfigError,
 } from './ignoreDifferences';
+import { cloneJson } from './json';
 import { ObjectDiffer, type DiffMethod } from './ObjectDiffer';
 import type { PredictionCache } from './PredictionCache';
 import { withLazyDiff } from './presentation';
@@ -404,7 +405,7 @@ export class ApplicationComparator {
           live?.metadata?.annotations?.[SYNC_OPTIONS_ANNOTATION],
           'Replace=true',
         );
-      const trackingNormalizedLive = live && structuredClone(live);
+      const trackingNormalizedLive = live && cloneJson(live);
       if (trackingNormalizedLive)
         this.tracking.normalizeForDiff(object, trackingNormalizedLive);
       try {

@@ -25,9 +25,45 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** A deep copy of a JSON value. */
+/**
+ * A deep copy of a JSON value: what `JSON.parse(JSON.stringify(value))`
+ * returns, built directly, which is several times faster on Kubernetes
+ * objects (undefined members dropped, undefined array items become null).
+ */
 export function cloneJson<T>(value: T): T {
-  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+  return value === undefined ? value : (copyJsonValue(value) as T);
+}
+
+function copyJsonValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'number' && !Number.isFinite(value)) return null;
+    return value;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return JSON.parse(JSON.stringify(value));
+  if (Array.isArray(value)) {
+    const copy = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      copy[i] = isOmitted(item) ? null : copyJsonValue(item);
+    }
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (!isOmitted(item)) copy[key] = copyJsonValue(item);
+  }
+  return copy;
+}
+
+/** What JSON.stringify leaves out of objects (and writes as null in arrays). */
+function isOmitted(value: unknown): boolean {
+  return (
+    value === undefined ||
+    typeof value === 'function' ||
+    typeof value === 'symbol'
+  );
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text (for hashing). */

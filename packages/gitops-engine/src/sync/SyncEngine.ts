@@ -7,6 +7,7 @@ import {
   type PropagationPolicy,
 } from '../cluster/connection';
 import { parseApiVersion } from '../cluster/discovery';
+import { cloneJson } from '../diff/json';
 import {
   ClusterError,
   ClusterRequestError,
@@ -462,7 +463,7 @@ class SyncStep {
     object: KubernetesObject,
     phase: SyncPhase,
   ): KubernetesObject {
-    const target = structuredClone(object);
+    const target = cloneJson(object);
     const generated = !target.metadata.name;
     if (generated) {
       target.metadata.name = `${

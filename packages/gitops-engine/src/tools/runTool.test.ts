@@ -63,4 +63,31 @@ describe('runTool', () => {
       '/nonexistent/kustomize build: could not start',
     );
   });
+
+  it('starts tools from a launcher process, and starts a new launcher when that one dies', async () => {
+    const parentOf = async () =>
+      Number(
+        (
+          await runTool(node, [
+            '-e',
+            'process.stdout.write(String(process.ppid))',
+          ])
+        ).stdout,
+      );
+    const launcherPid = await parentOf();
+    expect(launcherPid).not.toBe(process.pid);
+
+    const running = runTool(node, ['-e', 'setTimeout(() => {}, 30000)']).catch(
+      e => e,
+    );
+    await new Promise(resolve => setTimeout(resolve, 200));
+    process.kill(launcherPid, 'SIGKILL');
+    const error = await running;
+    expect(error).toBeInstanceOf(ToolRunError);
+    expect(error.message).toContain('the tool launcher process ended');
+
+    const nextLauncherPid = await parentOf();
+    expect(nextLauncherPid).not.toBe(launcherPid);
+    expect(nextLauncherPid).not.toBe(process.pid);
+  });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ToolLauncher } from './toolLauncher';
 
 /** Options for {@link runTool}. */
 export interface RunToolOptions {
@@ -65,111 +65,56 @@ export class ToolRunError extends Error {
 const DEFAULT_TIMEOUT_MS = 90_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
+let launcher: ToolLauncher | undefined;
+
 /**
  * Runs an external binary without a shell (arguments are never interpreted),
- * collects its output, and enforces a timeout and an output cap.
+ * collects its output, and enforces a timeout and an output cap. The tool is
+ * started by a helper process ({@link ToolLauncher}), so a large heap here
+ * does not make every run expensive.
  */
-export function runTool(
+export async function runTool(
   executable: string,
   args: readonly string[],
   options: RunToolOptions = {},
 ): Promise<RunToolResult> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const command = [executable, ...args].join(' ');
-
-  return new Promise((resolve, reject) => {
-    const child = spawn(executable, args, {
+  launcher ??= new ToolLauncher();
+  let reply;
+  try {
+    reply = await launcher.run({
+      executable,
+      args: [...args],
       cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: options.killProcessGroup ?? false,
+      // A plain copy: the IPC channel cannot clone exotic env objects (Jest's).
+      env: plainEnvironment(options.env ?? process.env),
+      input: options.input ?? '',
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      killProcessGroup: options.killProcessGroup ?? false,
     });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderrBytes = 0;
-    let failure: ToolRunError | undefined;
+  } catch (error) {
+    throw new ToolRunError({
+      command,
+      reason: `could not start: ${(error as Error).message}`,
+    });
+  }
+  const { failure } = reply;
+  if (failure) {
+    throw new ToolRunError({
+      command,
+      reason: failure.reason,
+      exitCode: failure.exitCode,
+      stderr: failure.withStderr ? reply.stderr : undefined,
+      timedOut: failure.timedOut,
+    });
+  }
+  return { stdout: reply.stdout, stderr: reply.stderr };
+}
 
-    const fail = (error: ToolRunError) => {
-      if (!failure) {
-        failure = error;
-        if (options.killProcessGroup && child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        } else {
-          child.kill('SIGKILL');
-        }
-      }
-    };
-    const timer = setTimeout(() => {
-      fail(
-        new ToolRunError({
-          command,
-          reason: `timed out after ${timeoutMs} ms`,
-          stderr: Buffer.concat(stderr).toString('utf8'),
-          timedOut: true,
-        }),
-      );
-    }, timeoutMs);
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > maxOutputBytes) {
-        fail(
-          new ToolRunError({
-            command,
-            reason: `printed more than ${maxOutputBytes} bytes`,
-          }),
-        );
-        return;
-      }
-      stdout.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderrBytes += chunk.length;
-      if (stderrBytes <= maxOutputBytes) {
-        stderr.push(chunk);
-      }
-    });
-    child.on('error', error => {
-      clearTimeout(timer);
-      reject(
-        failure ??
-          new ToolRunError({
-            command,
-            reason: `could not start: ${error.message}`,
-          }),
-      );
-    });
-    child.on('close', code => {
-      clearTimeout(timer);
-      const stderrText = Buffer.concat(stderr).toString('utf8');
-      if (failure) {
-        reject(failure);
-      } else if (code !== 0) {
-        reject(
-          new ToolRunError({
-            command,
-            reason: `exited with code ${code}`,
-            exitCode: code,
-            stderr: stderrText,
-          }),
-        );
-      } else {
-        resolve({
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: stderrText,
-        });
-      }
-    });
-
-    child.stdin.on('error', () => {
-      // The tool may exit before reading its input; the exit code tells what happened.
-    });
-    child.stdin.end(options.input ?? '');
-  });
+function plainEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (typeof value === 'string') copy[key] = value;
+  return copy;
 }

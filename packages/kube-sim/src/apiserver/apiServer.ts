@@ -736,9 +736,16 @@ export class ApiServer {
     const writer = this.writer(type, options, 'Update', subresource);
     let records = this.startingRecords(existing, candidate);
     if (records !== undefined) {
+      // A status write changes nothing outside status (prepareUpdate), so
+      // only that subtree needs comparing.
+      const statusOnly = subresource === 'status';
       records = trackUpdate({
-        before: withoutManagedFields(existing),
-        after: withoutManagedFields(next),
+        before: statusOnly
+          ? { status: existing.status }
+          : withoutManagedFields(existing),
+        after: statusOnly
+          ? { status: next.status }
+          : withoutManagedFields(next),
         type: type.schema,
         records,
         writer,
@@ -790,7 +797,14 @@ export class ApiServer {
   ): KubeObject {
     let next: KubeObject;
     if (subresource === 'status') {
-      next = { ...cloneJson(existing), status: cloneJson(candidate.status) };
+      // Only status and top-level metadata fields change on this path, so the
+      // rest is shared with the stored object (stored objects are never
+      // mutated); `candidate` is already the request's own copy.
+      next = {
+        ...existing,
+        metadata: { ...existing.metadata },
+        status: candidate.status,
+      };
       if (next.status === undefined) delete next.status;
     } else if (subresource === 'finalize') {
       next = cloneJson(existing);

@@ -7,6 +7,69 @@ interface QueueItem {
   controller: Controller;
   key: string;
   due: number;
+  /** Enqueue order, so equal due times run first-come first-served. */
+  seq: number;
+}
+
+/**
+ * Queue items by due time (then enqueue order). Items replaced in the map are
+ * left in the heap and skipped when they surface: thousands of pods waiting
+ * out their readiness delays made a linear scan per reconcile the simulator's
+ * hottest loop.
+ */
+class DueHeap {
+  private readonly items: QueueItem[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): QueueItem | undefined {
+    return this.items[0];
+  }
+
+  push(item: QueueItem): void {
+    const items = this.items;
+    items.push(item);
+    let at = items.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(items[at], items[parent])) break;
+      [items[at], items[parent]] = [items[parent], items[at]];
+      at = parent;
+    }
+  }
+
+  pop(): QueueItem | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        const right = left + 1;
+        let smallest = at;
+        if (left < items.length && before(items[left], items[smallest]))
+          smallest = left;
+        if (right < items.length && before(items[right], items[smallest]))
+          smallest = right;
+        if (smallest === at) break;
+        [items[at], items[smallest]] = [items[smallest], items[at]];
+        at = smallest;
+      }
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+}
+
+function before(a: QueueItem, b: QueueItem): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 /**
@@ -16,7 +79,10 @@ interface QueueItem {
  */
 export class ControllerManager {
   private readonly controllers: Controller[] = [];
+  /** The live item per controller and key; the heap may hold replaced ones. */
   private readonly queue = new Map<string, QueueItem>();
+  private readonly heap = new DueHeap();
+  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
   private running = false;
@@ -63,6 +129,7 @@ export class ControllerManager {
     this.timer = undefined;
     this.timerDue = Infinity;
     this.queue.clear();
+    this.heap.clear();
   }
 
   /** Keys waiting (for tests that wait for the simulation to settle). */
@@ -88,16 +155,17 @@ export class ControllerManager {
     const due = Date.now() + Math.max(0, delayMs);
     const existing = this.queue.get(id);
     if (existing && existing.due <= due) return;
-    this.queue.set(id, { controller, key, due });
+    const item = { controller, key, due, seq: this.seq++ };
+    this.queue.set(id, item);
+    this.heap.push(item);
     this.schedule();
   }
 
   private schedule(): void {
     if (!this.running || this.processing) return;
-    let next = Infinity;
-    for (const item of this.queue.values())
-      if (item.due < next) next = item.due;
-    if (next === Infinity) return;
+    const first = this.firstLive();
+    if (!first) return;
+    const next = first.due;
     if (this.timer && this.timerDue <= next) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDue = next;
@@ -109,21 +177,27 @@ export class ControllerManager {
     this.timer.unref?.();
   }
 
+  /** The earliest queued item still current, dropping replaced ones. */
+  private firstLive(): QueueItem | undefined {
+    for (;;) {
+      const top = this.heap.peek();
+      if (!top) return undefined;
+      const id = `${top.controller.name}\u0000${top.key}`;
+      if (this.queue.get(id) === top) return top;
+      this.heap.pop();
+    }
+  }
+
   private process(): void {
     if (!this.running) return;
     this.processing = true;
     try {
       // Bounded batch so HTTP requests interleave with a busy simulation.
       for (let round = 0; round < 200; round++) {
-        const now = Date.now();
-        let chosen: [string, QueueItem] | undefined;
-        for (const entry of this.queue) {
-          if (entry[1].due <= now && (!chosen || entry[1].due < chosen[1].due))
-            chosen = entry;
-        }
-        if (!chosen) break;
-        const [id, item] = chosen;
-        this.queue.delete(id);
+        const item = this.firstLive();
+        if (!item || item.due > Date.now()) break;
+        this.heap.pop();
+        this.queue.delete(`${item.controller.name}\u0000${item.key}`);
         try {
           item.controller.reconcile(item.key);
         } catch (error) {

@@ -1,5 +1,5 @@
 import { templateHash } from '../machinery/naming';
-import { JsonObject, KubeObject } from '../machinery/types';
+import { cloneJson, JsonObject, KubeObject } from '../machinery/types';
 import { ChangeEvent } from '../store/objectStore';
 import {
   Controller,
@@ -156,7 +156,7 @@ export class DeploymentController extends Controller {
     revision: number,
     maxReplicas: number,
   ): KubeObject {
-    const template = JSON.parse(JSON.stringify(deployment.spec.template));
+    const template = cloneJson(deployment.spec.template);
     template.metadata = {
       ...(template.metadata ?? {}),
       labels: {
@@ -164,7 +164,7 @@ export class DeploymentController extends Controller {
         'pod-template-hash': hash,
       },
     };
-    const selector = JSON.parse(JSON.stringify(deployment.spec.selector ?? {}));
+    const selector = cloneJson(deployment.spec.selector ?? {});
     selector.matchLabels = {
       ...(selector.matchLabels ?? {}),
       'pod-template-hash': hash,

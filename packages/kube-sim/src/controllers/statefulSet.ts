@@ -1,5 +1,5 @@
 import { templateHash } from '../machinery/naming';
-import { JsonObject, KubeObject } from '../machinery/types';
+import { cloneJson, JsonObject, KubeObject } from '../machinery/types';
 import { ChangeEvent } from '../store/objectStore';
 import { Controller, controllerOf, keyOf, splitKey } from './controller';
 import {
@@ -146,7 +146,7 @@ export class StatefulSetController extends Controller {
             ...(claim.metadata?.labels ?? {}),
           },
         },
-        spec: JSON.parse(JSON.stringify(claim.spec ?? {})),
+        spec: cloneJson(claim.spec ?? {}),
       });
     }
   }

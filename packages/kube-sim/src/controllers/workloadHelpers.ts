@@ -3,7 +3,7 @@ import {
   fromLabelSelectorObject,
   formatLabelSelector,
 } from '../machinery/selectors';
-import { JsonObject, KubeObject } from '../machinery/types';
+import { cloneJson, JsonObject, KubeObject } from '../machinery/types';
 import { ApiServer } from '../apiserver/apiServer';
 import { getCondition, ownerReference } from './controller';
 
@@ -76,7 +76,7 @@ export function podFromTemplate(
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: metadata as KubeObject['metadata'],
-    spec: JSON.parse(JSON.stringify(template.spec ?? {})),
+    spec: cloneJson(template.spec ?? {}),
   };
 }
 

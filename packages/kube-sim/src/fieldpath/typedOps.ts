@@ -147,6 +147,9 @@ class Comparer {
   }
 
   node(lIn: unknown, rIn: unknown, type: TypeNode, path: string[]): void {
+    // One value on both sides (subtrees shared between stored versions)
+    // cannot differ anywhere below.
+    if (lIn === rIn) return;
     // A typed object does not tell null from absent.
     const l = lIn === null ? undefined : lIn;
     const r = rIn === null ? undefined : rIn;

@@ -1,4 +1,4 @@
-import { JsonObject, KubeObject } from '../../machinery/types';
+import { cloneJson, JsonObject, KubeObject } from '../../machinery/types';
 import { ChangeEvent } from '../../store/objectStore';
 import {
   Controller,
@@ -50,7 +50,7 @@ export class AnalysisRunController extends Controller {
     if (!run || run.metadata.deletionTimestamp) return;
     if (TERMINAL.includes(run.status?.phase)) return;
     const now = this.timestamp();
-    const status: JsonObject = JSON.parse(JSON.stringify(run.status ?? {}));
+    const status: JsonObject = cloneJson(run.status ?? {});
     status.phase ??= 'Running';
     status.startedAt ??= now;
     const metrics: JsonObject[] = run.spec?.metrics ?? [];
@@ -207,7 +207,7 @@ export class AnalysisRunController extends Controller {
         },
         ownerReferences: [ownerReference(run) as any],
       },
-      spec: JSON.parse(JSON.stringify(job.spec ?? {})),
+      spec: cloneJson(job.spec ?? {}),
     };
   }
 

@@ -1,5 +1,5 @@
 import { templateHash } from '../../machinery/naming';
-import { JsonObject, KubeObject } from '../../machinery/types';
+import { cloneJson, JsonObject, KubeObject } from '../../machinery/types';
 import { ChangeEvent } from '../../store/objectStore';
 import {
   Controller,
@@ -65,7 +65,7 @@ export class RolloutController extends Controller {
     let rollout = this.client.get('argoproj.io', 'Rollout', namespace, name);
     if (!rollout || rollout.metadata.deletionTimestamp) return;
     const spec: JsonObject = rollout.spec ?? {};
-    const status: JsonObject = JSON.parse(JSON.stringify(rollout.status ?? {}));
+    const status: JsonObject = cloneJson(rollout.status ?? {});
     const now = this.timestamp();
     const canary: JsonObject | undefined = spec.strategy?.canary;
     const blueGreen: JsonObject | undefined = spec.strategy?.blueGreen;
@@ -182,12 +182,12 @@ export class RolloutController extends Controller {
     hash: string,
     revision: number,
   ): KubeObject {
-    const template = JSON.parse(JSON.stringify(rollout.spec.template));
+    const template = cloneJson(rollout.spec.template);
     template.metadata = {
       ...(template.metadata ?? {}),
       labels: { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash },
     };
-    const selector = JSON.parse(JSON.stringify(rollout.spec.selector ?? {}));
+    const selector = cloneJson(rollout.spec.selector ?? {});
     selector.matchLabels = {
       ...(selector.matchLabels ?? {}),
       [HASH_LABEL]: hash,
