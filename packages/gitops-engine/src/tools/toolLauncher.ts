@@ -147,11 +147,6 @@ export class ToolLauncher {
     });
   }
 
-  /** Ends the helper; runs still pending fail. */
-  stop(): void {
-    this.child?.kill();
-  }
-
   private start(): ChildProcess {
     const env = { ...process.env };
     // The helper runs plain JavaScript: no preloaded transpiler, profiler or inspector.

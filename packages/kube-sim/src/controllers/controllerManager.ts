@@ -20,10 +20,6 @@ interface QueueItem {
 class DueHeap {
   private readonly items: QueueItem[] = [];
 
-  get size(): number {
-    return this.items.length;
-  }
-
   peek(): QueueItem | undefined {
     return this.items[0];
   }
@@ -70,6 +66,10 @@ class DueHeap {
 
 function before(a: QueueItem, b: QueueItem): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+function queueId(controller: Controller, key: string): string {
+  return `${controller.name}\u0000${key}`;
 }
 
 /**
@@ -151,7 +151,7 @@ export class ControllerManager {
 
   private enqueue(controller: Controller, key: string, delayMs: number): void {
     if (!this.running) return;
-    const id = `${controller.name}\u0000${key}`;
+    const id = queueId(controller, key);
     const due = Date.now() + Math.max(0, delayMs);
     const existing = this.queue.get(id);
     if (existing && existing.due <= due) return;
@@ -182,8 +182,7 @@ export class ControllerManager {
     for (;;) {
       const top = this.heap.peek();
       if (!top) return undefined;
-      const id = `${top.controller.name}\u0000${top.key}`;
-      if (this.queue.get(id) === top) return top;
+      if (this.queue.get(queueId(top.controller, top.key)) === top) return top;
       this.heap.pop();
     }
   }
@@ -197,7 +196,7 @@ export class ControllerManager {
         const item = this.firstLive();
         if (!item || item.due > Date.now()) break;
         this.heap.pop();
-        this.queue.delete(`${item.controller.name}\u0000${item.key}`);
+        this.queue.delete(queueId(item.controller, item.key));
         try {
           item.controller.reconcile(item.key);
         } catch (error) {
