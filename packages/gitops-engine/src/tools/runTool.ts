@@ -94,9 +94,10 @@ export async function runTool(
       killProcessGroup: options.killProcessGroup ?? false,
     });
   } catch (error) {
+    // The launcher could not take the run, or ended while the tool ran.
     throw new ToolRunError({
       command,
-      reason: `could not start: ${(error as Error).message}`,
+      reason: `could not run: ${(error as Error).message}`,
     });
   }
   const { failure } = reply;
